@@ -1,0 +1,1 @@
+//! plantrack-app — see `../shared/design/architecture.md` for what this crate owns.

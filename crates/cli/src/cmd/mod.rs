@@ -1,0 +1,81 @@
+//! The command tree. Each subcommand lives in its own module, which owns its `Args` and its `run`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Global options shared by every subcommand that touches the store.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    /// SQLite file of the embedded store (default: in the user's data directory).
+    #[arg(long, global = true, env = "PLANTRACK_DB", value_name = "PATH")]
+    pub db: Option<std::path::PathBuf>,
+    /// Database URL instead of the embedded file, e.g. `postgres://user@host/plantrack`.
+    #[arg(
+        long,
+        global = true,
+        env = "PLANTRACK_DATABASE_URL",
+        value_name = "URL",
+        conflicts_with = "db"
+    )]
+    pub database: Option<String>,
+}
+
+/// plantrack — tracks a science-and-technology action plan (科技行动计划): its targets (主要目标),
+/// key tasks (重点任务) and safeguards (保障措施), for a district, city or province.
+#[derive(Debug, Parser)]
+#[command(name = "plantrack", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show or check a plan file (规划/行动计划).
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
+    /// Targets with value, status and reason (目标完成情况) for an org unit and period.
+    Status(status::StatusArgs),
+    /// Judge enterprises against the national rules (科技型中小企业, 高新技术企业, 规上, 加计扣除) and show the gap.
+    Evaluate(evaluate::EvaluateArgs),
+    /// Draft a plan from a policy text (政策文本): targets, tasks, departments.
+    Extract(extract::ExtractArgs),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Plan(c) => plan::run(c),
+        Command::Status(a) => status::run(a, &cli.store),
+        Command::Evaluate(a) => evaluate::run(a),
+        Command::Extract(a) => extract::run(a),
+    }
+}
+
+/// Errors that are the user's input, not our fault: reported without a backtrace, exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+pub fn report_error(err: &anyhow::Error) -> ExitCode {
+    // A closed pipe (`plantrack plan show | head`) is not a failure.
+    if err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("plantrack: {err:#}");
+    if err.chain().any(|c| c.downcast_ref::<BadInput>().is_some()) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+pub mod evaluate;
+pub mod extract;
+pub mod plan;
+pub mod status;

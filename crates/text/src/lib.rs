@@ -1,0 +1,1 @@
+//! plantrack-text — see `../shared/design/architecture.md` for what this crate owns.

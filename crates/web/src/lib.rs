@@ -1,0 +1,1 @@
+//! plantrack-web — see `../shared/design/architecture.md` for what this crate owns.
