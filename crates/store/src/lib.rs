@@ -1,1 +1,290 @@
-//! plantrack-store — see `../shared/design/architecture.md` for what this crate owns.
+//! plantrack-store — persistence for plantrack: one code path over SQLite (the default, an embedded file) and
+//! PostgreSQL (production), through sqlx's `Any` driver (stack.md §2).
+//!
+//! This crate is the only place with SQL. It owns the schema (`migrations/sqlite` and `migrations/postgres`,
+//! applied at start-up), the registries' row types, the audit log written in the same transaction as every
+//! change, optimistic concurrency (`version` columns), the bulk upsert used by imports, the queries the
+//! indicator engine and the web need, and backup/restore. It depends on no other crate of ours except `core`
+//! for domain types, and knows nothing of HTTP or files other than backups.
+//!
+//! Use: [`Store::open`] (`sqlite:PATH` or `postgres://…`), read with `Store` methods, write in a unit of work
+//! ([`Store::begin`] → [`Tx`] → [`Tx::commit`]); dropping a `Tx` without committing rolls everything back.
+
+#![warn(missing_docs)]
+
+pub mod accounts;
+pub mod audit;
+pub mod backup;
+pub mod derive;
+pub mod enterprises;
+mod error;
+pub mod observations;
+pub mod org;
+pub mod plans;
+pub mod record;
+pub mod registries;
+pub mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod tx;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, AssertSqlSafe, Executor};
+
+pub use error::{ConflictKind, StoreError};
+pub use record::{Filter, ListQuery, Page, Record, Stored, UpsertCounts};
+pub use sql::{CodeEnum, Param, ToParam};
+pub use tx::{Actor, Tx};
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file (default).
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// The store: a connection pool plus the engine it talks to. Cheap to clone (the pool is shared).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// File name of the default SQLite store inside the user's data directory.
+pub const DEFAULT_DB_FILE: &str = "plantrack.sqlite3";
+
+/// The default SQLite store path: `<data dir>/plantrack/plantrack.sqlite3` (e.g.
+/// `~/.local/share/plantrack/plantrack.sqlite3` on Linux), or the working directory if there is no data dir.
+pub fn default_sqlite_path() -> PathBuf {
+    dirs::data_dir()
+        .map(|d| d.join("plantrack"))
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(DEFAULT_DB_FILE)
+}
+
+/// The `sqlite:` URL for a file path, creating it on first open.
+pub fn sqlite_url(path: &Path) -> String {
+    // `mode=rwc`: create if missing. Percent-encode what the URL parser would take as query or fragment.
+    let p = path
+        .to_string_lossy()
+        .replace('%', "%25")
+        .replace('?', "%3F")
+        .replace('#', "%23");
+    format!("sqlite://{p}?mode=rwc")
+}
+
+macro_rules! migrations {
+    ($dir:literal: $($version:literal $name:literal),+ $(,)?) => {
+        vec![$(Migration::new(
+            $version,
+            std::borrow::Cow::Borrowed($name),
+            MigrationType::Simple,
+            AssertSqlSafe(include_str!(concat!("../migrations/", $dir, "/", stringify!($version), "_", $name, ".sql"))).into_sql_str(),
+            false,
+        )),+]
+    };
+}
+
+/// The migration sets, one per engine, numbered alike (a test compares their tables and columns).
+pub fn migrations(backend: Backend) -> Vec<Migration> {
+    use sqlx::SqlSafeStr;
+    match backend {
+        Backend::Sqlite => migrations!("sqlite": 1 "registries"),
+        Backend::Postgres => migrations!("postgres": 1 "registries"),
+    }
+}
+
+impl Store {
+    /// Open the store at `url` (`sqlite:PATH`, `sqlite://PATH`, or `postgres://…`), creating a SQLite file
+    /// if it is missing, and apply pending migrations.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact(url)));
+        };
+        let pool = match backend {
+            Backend::Sqlite => {
+                let url = if url.contains('?') {
+                    url.to_owned()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                if let Some(dir) = sqlite_file(&url).and_then(|p| p.parent().map(Path::to_path_buf))
+                    && !dir.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(&dir)?;
+                }
+                AnyPoolOptions::new()
+                    .max_connections(4)
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            // WAL: readers do not block the writer. synchronous=NORMAL is durable in WAL mode
+                            // except for the last transactions on power loss (never corrupt); foreign keys and
+                            // the busy timeout are sqlx's defaults for SQLite (ON, 5 s).
+                            conn.execute("pragma journal_mode = wal").await?;
+                            conn.execute("pragma synchronous = normal").await?;
+                            conn.execute("pragma foreign_keys = on").await?;
+                            conn.execute("pragma busy_timeout = 5000").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?
+            }
+        };
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Open the default SQLite store ([`default_sqlite_path`]).
+    pub async fn open_default() -> Result<Store, StoreError> {
+        Store::open(&sqlite_url(&default_sqlite_path())).await
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = Migrator::with_migrations(migrations(self.backend));
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The engine.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for crates that need raw access in tests. Production code goes through the methods.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Close the pool (waits for connections to be returned).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Start a unit of work on behalf of `actor`. Every write in it is audited as done by `actor` at the
+    /// instant the unit started; nothing is visible to others until [`Tx::commit`].
+    pub async fn begin(&self, actor: Actor) -> Result<Tx, StoreError> {
+        // SQLite: take the write lock at once, so that two writers wait on the busy timeout instead of
+        // failing with SQLITE_BUSY when a read lock would have to be upgraded.
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx::new(tx, actor, self.backend))
+    }
+
+    /// The tables of the schema (without sqlx's bookkeeping), in creation order of the migrations.
+    pub async fn tables(&self) -> Result<Vec<String>, StoreError> {
+        let mut seen = Vec::new();
+        for (t, _) in schema_columns(self).await? {
+            if seen.last() != Some(&t) {
+                seen.push(t);
+            }
+        }
+        Ok(seen)
+    }
+
+    /// Read a row by id.
+    pub async fn get<T: Record>(&self, id: i64) -> Result<Stored<T>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        record::fetch_by_id::<T>(&mut conn, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found(T::ENTITY, id))
+    }
+
+    /// Read a row by its natural key (`Record::KEY` order), if present.
+    pub async fn find_by_key<T: Record>(&self, key: &[Param]) -> Result<Option<Stored<T>>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        record::fetch_by_key::<T>(&mut conn, key).await
+    }
+
+    /// List rows with search, filters and paging.
+    pub async fn list<T: Record>(&self, q: &ListQuery) -> Result<Page<Stored<T>>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        record::list::<T>(&mut conn, q).await
+    }
+}
+
+/// Every (table, column) of the schema, ordered by table name and column position — the same list on both
+/// engines (a test compares them).
+pub async fn schema_columns(store: &Store) -> Result<Vec<(String, String)>, StoreError> {
+    let sql = match store.backend {
+        Backend::Sqlite => {
+            "select m.name as t, p.name as c from sqlite_master m join pragma_table_info(m.name) p \
+             where m.type = 'table' and m.name not like 'sqlite_%' and m.name <> '_sqlx_migrations' \
+             order by m.name, p.cid"
+        }
+        Backend::Postgres => {
+            "select cast(table_name as text) as t, cast(column_name as text) as c from information_schema.columns \
+             where table_schema = current_schema() and table_name <> '_sqlx_migrations' \
+             order by table_name, ordinal_position"
+        }
+    };
+    let rows = sqlx::query(sql).fetch_all(&store.pool).await?;
+    rows.iter()
+        .map(|r| Ok((sql::get(r, "t")?, sql::get(r, "c")?)))
+        .collect()
+}
+
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    Some(PathBuf::from(
+        path.replace("%3F", "?").replace("%23", "#").replace("%25", "%"),
+    ))
+}
+
+/// A URL with its password masked, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let cred = &url[s + 3..at];
+            match cred.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &cred[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_masked_in_urls() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn sqlite_url_round_trips_odd_paths() {
+        let p = Path::new("/tmp/a b/x?y#z%.db");
+        assert_eq!(sqlite_file(&sqlite_url(p)).unwrap(), p);
+    }
+}

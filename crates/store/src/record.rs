@@ -1,0 +1,727 @@
+//! Generic persistence for every editable registry row: one `Record` trait (table, columns, natural key) and
+//! the operations all registries share — get, get by natural key, list with search and paging, create,
+//! update and delete with the optimistic version check, and the batched upsert used by imports.
+//!
+//! Every write goes through [`Tx`], which appends the audit event in the same transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::sql::{Param, Stmt, ToParam, get};
+use crate::{StoreError, Tx};
+
+/// A row type stored in one table with an `<table>_id` key, a `version` column, `created_at`/`updated_at`
+/// and a natural key. Implemented with the `record!` macro; column names are the field names.
+pub trait Record: Serialize + Clone + PartialEq + Send + Sync + Sized + 'static {
+    /// Table name, also the audit log's entity name.
+    const ENTITY: &'static str;
+    /// Primary key column (`<table>_id`).
+    const ID: &'static str;
+    /// Data columns, in the order of [`Record::values`].
+    const COLUMNS: &'static [&'static str];
+    /// Natural key columns (a unique index in both schemas).
+    const KEY: &'static [&'static str];
+    /// Columns a free-text search looks into.
+    const SEARCH: &'static [&'static str];
+    /// Default listing order (SQL, constant).
+    const ORDER: &'static str;
+
+    /// Data column values, in the order of [`Record::COLUMNS`].
+    fn values(&self) -> Vec<Param>;
+
+    /// Read the data columns of a row.
+    fn from_row(row: &AnyRow) -> Result<Self, StoreError>;
+
+    /// Invariants the store itself guards (callers validate input fully before).
+    fn check(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// What the audit log records of this row (users override it to leave out the password hash).
+    fn audit_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// In a bulk upsert, whether this incoming row may replace `existing` (enterprise master data only
+    /// replaces master data taken from an older annual report).
+    fn supersedes(&self, _existing: &Self) -> bool {
+        true
+    }
+
+    /// The natural key's values.
+    fn key(&self) -> Vec<Param> {
+        let values = self.values();
+        Self::KEY
+            .iter()
+            .filter_map(|k| Self::COLUMNS.iter().position(|c| c == k))
+            .filter_map(|i| values.get(i).cloned())
+            .collect()
+    }
+}
+
+/// Implement [`Record`] for a struct whose field names are its column names.
+macro_rules! record {
+    ($ty:ident, $table:literal, key($($key:ident),+), search($($search:ident),*), order $order:literal,
+     { $($field:ident),+ $(,)? } $(, $($extra:item)*)?) => {
+        impl $crate::record::Record for $ty {
+            const ENTITY: &'static str = $table;
+            const ID: &'static str = concat!($table, "_id");
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
+            const KEY: &'static [&'static str] = &[$(stringify!($key)),+];
+            const SEARCH: &'static [&'static str] = &[$(stringify!($search)),*];
+            const ORDER: &'static str = $order;
+
+            fn values(&self) -> Vec<$crate::sql::Param> {
+                vec![$($crate::sql::ToParam::to_param(&self.$field)),+]
+            }
+
+            fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, $crate::StoreError> {
+                Ok($ty { $($field: $crate::sql::FromColumn::from_column(row, stringify!($field))
+                    .map_err(|e| e.on($table))?),+ })
+            }
+
+            $($($extra)*)?
+        }
+    };
+}
+pub(crate) use record;
+
+/// A stored row: its id, version and timestamps beside the record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stored<T> {
+    /// Primary key.
+    pub id: i64,
+    /// Optimistic-concurrency version, 1 on insert, +1 on every change.
+    pub version: i64,
+    /// When inserted.
+    pub created_at: Timestamp,
+    /// When last changed.
+    pub updated_at: Timestamp,
+    /// The data.
+    #[serde(flatten)]
+    pub record: T,
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    /// The rows of this page.
+    pub items: Vec<T>,
+    /// Rows matching the query in total.
+    pub total: i64,
+    /// Rows skipped.
+    pub offset: i64,
+    /// Page size asked for.
+    pub limit: i64,
+}
+
+/// A condition on one column in a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    /// `column = value`
+    Eq(&'static str, Param),
+    /// `column >= value` (dates and codes compare as text)
+    Ge(&'static str, Param),
+    /// `column <= value`
+    Le(&'static str, Param),
+    /// `column IS NULL`
+    IsNull(&'static str),
+}
+
+impl Filter {
+    fn column(&self) -> &'static str {
+        match self {
+            Filter::Eq(c, _) | Filter::Ge(c, _) | Filter::Le(c, _) | Filter::IsNull(c) => c,
+        }
+    }
+}
+
+/// A listing request: free-text search, column filters, paging.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListQuery {
+    /// Case-insensitive substring looked for in the record's search columns.
+    pub search: Option<String>,
+    /// Column conditions, all of which must hold.
+    pub filters: Vec<Filter>,
+    /// Rows to skip.
+    pub offset: i64,
+    /// Page size (at most 10 000).
+    pub limit: i64,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        ListQuery {
+            search: None,
+            filters: Vec::new(),
+            offset: 0,
+            limit: 50,
+        }
+    }
+}
+
+impl ListQuery {
+    /// Everything (paged by 10 000 at most).
+    pub fn all() -> Self {
+        ListQuery {
+            limit: MAX_PAGE,
+            ..ListQuery::default()
+        }
+    }
+
+    /// Add `column = value`.
+    pub fn eq(mut self, column: &'static str, value: impl ToParam) -> Self {
+        self.filters.push(Filter::Eq(column, value.to_param()));
+        self
+    }
+
+    /// Set the search text.
+    pub fn search(mut self, text: impl Into<String>) -> Self {
+        self.search = Some(text.into());
+        self
+    }
+
+    /// Set the page.
+    pub fn page(mut self, offset: i64, limit: i64) -> Self {
+        self.offset = offset;
+        self.limit = limit;
+        self
+    }
+}
+
+const MAX_PAGE: i64 = 10_000;
+
+/// Counts of a bulk upsert.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct UpsertCounts {
+    /// New rows.
+    pub inserted: u64,
+    /// Existing rows whose data changed.
+    pub updated: u64,
+    /// Existing rows identical to the incoming ones (nothing written, nothing audited).
+    pub unchanged: u64,
+}
+
+impl std::ops::AddAssign for UpsertCounts {
+    fn add_assign(&mut self, rhs: Self) {
+        self.inserted += rhs.inserted;
+        self.updated += rhs.updated;
+        self.unchanged += rhs.unchanged;
+    }
+}
+
+pub(crate) fn select_list<T: Record>() -> String {
+    format!(
+        "select {id}, version, created_at, updated_at, {cols} from {table}",
+        id = T::ID,
+        cols = T::COLUMNS.join(", "),
+        table = T::ENTITY
+    )
+}
+
+pub(crate) fn stored_from_row<T: Record>(row: &AnyRow) -> Result<Stored<T>, StoreError> {
+    Ok(Stored {
+        id: get(row, T::ID)?,
+        version: get(row, "version")?,
+        created_at: get(row, "created_at")?,
+        updated_at: get(row, "updated_at")?,
+        record: T::from_row(row)?,
+    })
+}
+
+pub(crate) async fn fetch_by_id<T: Record>(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<Stored<T>>, StoreError> {
+    let mut st = Stmt::new(select_list::<T>());
+    st.push(&format!(" where {} = ", T::ID)).bind(id);
+    let row = st.query().fetch_optional(conn).await?;
+    row.as_ref().map(stored_from_row::<T>).transpose()
+}
+
+fn key_condition<T: Record>(st: &mut Stmt, key: &[Param]) -> Result<(), StoreError> {
+    if key.len() != T::KEY.len() {
+        return Err(StoreError::invalid(
+            T::ENTITY,
+            "key",
+            format!(
+                "自然键应有 {} 个值 / natural key needs {} values",
+                T::KEY.len(),
+                T::KEY.len()
+            ),
+        ));
+    }
+    for (i, (col, v)) in T::KEY.iter().zip(key).enumerate() {
+        st.push(if i == 0 { " where " } else { " and " });
+        st.push(col).push(" = ").bind_param(v.clone());
+    }
+    Ok(())
+}
+
+pub(crate) async fn fetch_by_key<T: Record>(
+    conn: &mut AnyConnection,
+    key: &[Param],
+) -> Result<Option<Stored<T>>, StoreError> {
+    let mut st = Stmt::new(select_list::<T>());
+    key_condition::<T>(&mut st, key)?;
+    let row = st.query().fetch_optional(conn).await?;
+    row.as_ref().map(stored_from_row::<T>).transpose()
+}
+
+/// Escape `%`, `_` and `\` for a LIKE pattern with `escape '\'`.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+fn where_clause<T: Record>(st: &mut Stmt, q: &ListQuery) -> Result<(), StoreError> {
+    let mut first = true;
+    let mut and = |st: &mut Stmt| {
+        st.push(if first { " where " } else { " and " });
+        first = false;
+    };
+    for f in &q.filters {
+        let col = f.column();
+        if !T::COLUMNS.contains(&col) && col != T::ID {
+            return Err(StoreError::invalid(
+                T::ENTITY,
+                col,
+                "不能按此列筛选 / cannot filter on this column",
+            ));
+        }
+        and(st);
+        match f {
+            Filter::Eq(c, v) => st.push(c).push(" = ").bind_param(v.clone()),
+            Filter::Ge(c, v) => st.push(c).push(" >= ").bind_param(v.clone()),
+            Filter::Le(c, v) => st.push(c).push(" <= ").bind_param(v.clone()),
+            Filter::IsNull(c) => st.push(c).push(" is null"),
+        };
+    }
+    if let Some(text) = q.search.as_deref().filter(|s| !s.trim().is_empty())
+        && !T::SEARCH.is_empty()
+    {
+        and(st);
+        let pattern = like_pattern(text.trim());
+        st.push("(");
+        for (i, col) in T::SEARCH.iter().enumerate() {
+            if i > 0 {
+                st.push(" or ");
+            }
+            // lower() on both sides: LIKE is case-insensitive on SQLite, case-sensitive on PostgreSQL.
+            st.push("lower(")
+                .push(col)
+                .push(") like ")
+                .bind(&pattern)
+                .push(" escape '\\'");
+        }
+        st.push(")");
+    }
+    Ok(())
+}
+
+pub(crate) async fn list<T: Record>(
+    conn: &mut AnyConnection,
+    q: &ListQuery,
+) -> Result<Page<Stored<T>>, StoreError> {
+    let limit = q.limit.clamp(1, MAX_PAGE);
+    let offset = q.offset.max(0);
+    let mut count = Stmt::new(format!("select count(*) as n from {}", T::ENTITY));
+    where_clause::<T>(&mut count, q)?;
+    let total: i64 = get(&count.query().fetch_one(&mut *conn).await?, "n")?;
+    let mut st = Stmt::new(select_list::<T>());
+    where_clause::<T>(&mut st, q)?;
+    st.push(&format!(" order by {}, {} ", T::ORDER, T::ID));
+    st.push("limit ").bind(limit).push(" offset ").bind(offset);
+    let rows = st.query().fetch_all(conn).await?;
+    let items = rows.iter().map(stored_from_row::<T>).collect::<Result<_, _>>()?;
+    Ok(Page {
+        items,
+        total,
+        offset,
+        limit,
+    })
+}
+
+fn key_text(key: &[Param]) -> String {
+    let parts: Vec<String> = key
+        .iter()
+        .map(|p| match p.to_json() {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        })
+        .collect();
+    parts.join("/")
+}
+
+impl Tx {
+    /// Insert a new row (version 1) and audit it.
+    pub async fn insert<T: Record>(&mut self, record: &T) -> Result<Stored<T>, StoreError> {
+        record.check()?;
+        let now = self.now();
+        let mut st = Stmt::new(format!(
+            "insert into {} ({}, version, created_at, updated_at) values (",
+            T::ENTITY,
+            T::COLUMNS.join(", ")
+        ));
+        for (i, v) in record.values().into_iter().enumerate() {
+            if i > 0 {
+                st.push(", ");
+            }
+            st.bind_param(v);
+        }
+        st.push(", 1, ").bind(now).push(", ").bind(now);
+        st.push(&format!(") returning {}", T::ID));
+        let row = st
+            .query()
+            .fetch_one(self.conn())
+            .await
+            .map_err(|e| StoreError::from(e).on(T::ENTITY))?;
+        let id: i64 = get(&row, T::ID)?;
+        self.audit(
+            "create",
+            T::ENTITY,
+            &id.to_string(),
+            None,
+            Some(record.audit_json()),
+        )
+        .await?;
+        Ok(Stored {
+            id,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            record: record.clone(),
+        })
+    }
+
+    /// Replace row `id`'s data if it is still at `expected_version`; otherwise `StaleVersion`.
+    /// Writing identical data changes nothing and audits nothing.
+    pub async fn update<T: Record>(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        record: &T,
+    ) -> Result<Stored<T>, StoreError> {
+        record.check()?;
+        let before = self.current::<T>(id, expected_version).await?;
+        if before.record == *record {
+            return Ok(before);
+        }
+        let now = self.now();
+        let mut st = Stmt::new(format!("update {} set ", T::ENTITY));
+        for (i, (col, v)) in T::COLUMNS.iter().zip(record.values()).enumerate() {
+            if i > 0 {
+                st.push(", ");
+            }
+            st.push(col).push(" = ").bind_param(v);
+        }
+        st.push(", version = version + 1, updated_at = ").bind(now);
+        st.push(&format!(" where {} = ", T::ID)).bind(id);
+        st.push(" and version = ").bind(expected_version);
+        let done = st
+            .query()
+            .execute(self.conn())
+            .await
+            .map_err(|e| StoreError::from(e).on(T::ENTITY))?;
+        if done.rows_affected() != 1 {
+            return Err(self.stale::<T>(id, expected_version).await);
+        }
+        self.audit(
+            "update",
+            T::ENTITY,
+            &id.to_string(),
+            Some(before.record.audit_json()),
+            Some(record.audit_json()),
+        )
+        .await?;
+        Ok(Stored {
+            id,
+            version: expected_version + 1,
+            created_at: before.created_at,
+            updated_at: now,
+            record: record.clone(),
+        })
+    }
+
+    /// Delete row `id` if it is still at `expected_version`.
+    pub async fn delete<T: Record>(&mut self, id: i64, expected_version: i64) -> Result<(), StoreError> {
+        let before = self.current::<T>(id, expected_version).await?;
+        let mut st = Stmt::new(format!("delete from {} where {} = ", T::ENTITY, T::ID));
+        st.bind(id).push(" and version = ").bind(expected_version);
+        let done = st
+            .query()
+            .execute(self.conn())
+            .await
+            .map_err(|e| StoreError::from(e).on(T::ENTITY))?;
+        if done.rows_affected() != 1 {
+            return Err(self.stale::<T>(id, expected_version).await);
+        }
+        self.audit(
+            "delete",
+            T::ENTITY,
+            &id.to_string(),
+            Some(before.record.audit_json()),
+            None,
+        )
+        .await
+    }
+
+    /// Read row `id` inside this transaction.
+    pub async fn get<T: Record>(&mut self, id: i64) -> Result<Stored<T>, StoreError> {
+        fetch_by_id::<T>(self.conn(), id)
+            .await?
+            .ok_or_else(|| StoreError::not_found(T::ENTITY, id))
+    }
+
+    /// Read a row by its natural key inside this transaction.
+    pub async fn find_by_key<T: Record>(&mut self, key: &[Param]) -> Result<Option<Stored<T>>, StoreError> {
+        fetch_by_key::<T>(self.conn(), key).await
+    }
+
+    /// List rows inside this transaction.
+    pub async fn list<T: Record>(&mut self, q: &ListQuery) -> Result<Page<Stored<T>>, StoreError> {
+        list::<T>(self.conn(), q).await
+    }
+
+    async fn current<T: Record>(&mut self, id: i64, expected_version: i64) -> Result<Stored<T>, StoreError> {
+        let before = self.get::<T>(id).await?;
+        if before.version != expected_version {
+            return Err(StoreError::StaleVersion {
+                entity: T::ENTITY.into(),
+                id,
+                expected: expected_version,
+                actual: before.version,
+            });
+        }
+        Ok(before)
+    }
+
+    async fn stale<T: Record>(&mut self, id: i64, expected: i64) -> StoreError {
+        match fetch_by_id::<T>(self.conn(), id).await {
+            Ok(Some(now)) => StoreError::StaleVersion {
+                entity: T::ENTITY.into(),
+                id,
+                expected,
+                actual: now.version,
+            },
+            Ok(None) => StoreError::not_found(T::ENTITY, id),
+            Err(e) => e,
+        }
+    }
+
+    /// Insert or update rows by natural key, auditing every inserted and changed row. Identical rows are
+    /// left alone (no write, no audit). Two rows with the same key in `rows` are refused.
+    /// For interactive batches (`POST /api/v1/observations`); imports use [`Tx::import_rows`].
+    pub async fn upsert_many<T: Record>(&mut self, rows: &[T]) -> Result<UpsertCounts, StoreError> {
+        self.upsert_impl(rows, true).await
+    }
+
+    /// Bulk path for imports: like [`Tx::upsert_many`], in batched multi-row statements, but inserted rows are
+    /// not audited one by one — the import's summary event ([`Tx::record_import`]) stands for them, and every
+    /// row it inserted carries the import's `created_at` instant. Changed rows are audited with before → after.
+    pub async fn import_rows<T: Record>(&mut self, rows: &[T]) -> Result<UpsertCounts, StoreError> {
+        self.upsert_impl(rows, false).await
+    }
+
+    async fn upsert_impl<T: Record>(
+        &mut self,
+        rows: &[T],
+        audit_inserts: bool,
+    ) -> Result<UpsertCounts, StoreError> {
+        let mut counts = UpsertCounts::default();
+        let mut seen: HashSet<Vec<KeyPart>> = HashSet::with_capacity(rows.len());
+        for r in rows {
+            r.check()?;
+            if !seen.insert(key_parts(&r.key())) {
+                return Err(StoreError::invalid(
+                    T::ENTITY,
+                    &T::KEY.join("+"),
+                    format!(
+                        "同一批次中重复 / duplicate key in one batch: {}",
+                        key_text(&r.key())
+                    ),
+                ));
+            }
+        }
+        drop(seen);
+        let ncols = T::COLUMNS.len() + 3;
+        // SQLite accepts 32 766 bound values per statement, PostgreSQL 65 535; 500 rows amortise the
+        // per-statement cost without making the statement text large.
+        let chunk = (30_000 / ncols).clamp(1, 500);
+        for part in rows.chunks(chunk) {
+            counts += self.upsert_chunk(part, audit_inserts).await?;
+        }
+        Ok(counts)
+    }
+
+    async fn upsert_chunk<T: Record>(
+        &mut self,
+        rows: &[T],
+        audit_inserts: bool,
+    ) -> Result<UpsertCounts, StoreError> {
+        let existing = self.existing_by_key::<T>(rows).await?;
+        let mut counts = UpsertCounts::default();
+        let mut write: Vec<&T> = Vec::with_capacity(rows.len());
+        let mut changed: Vec<(&Stored<T>, &T)> = Vec::new();
+        for r in rows {
+            match existing.get(&key_parts(&r.key())) {
+                None => {
+                    counts.inserted += 1;
+                    write.push(r);
+                }
+                Some(old) if old.record == *r || !r.supersedes(&old.record) => counts.unchanged += 1,
+                Some(old) => {
+                    counts.updated += 1;
+                    changed.push((old, r));
+                    write.push(r);
+                }
+            }
+        }
+        if write.is_empty() {
+            return Ok(counts);
+        }
+        let now = self.now();
+        let mut st = Stmt::new(format!(
+            "insert into {} ({}, version, created_at, updated_at) values ",
+            T::ENTITY,
+            T::COLUMNS.join(", ")
+        ));
+        st.sql.reserve(write.len() * (T::COLUMNS.len() + 3) * 6);
+        st.params.reserve(write.len() * (T::COLUMNS.len() + 3));
+        for (i, r) in write.iter().enumerate() {
+            st.push(if i == 0 { "(" } else { ", (" });
+            for v in r.values() {
+                st.bind_param(v).push(", ");
+            }
+            st.push("1, ").bind(now).push(", ").bind(now).push(")");
+        }
+        st.push(&format!(" on conflict ({}) do update set ", T::KEY.join(", ")));
+        for col in T::COLUMNS.iter().filter(|c| !T::KEY.contains(c)) {
+            st.push(col).push(" = excluded.").push(col).push(", ");
+        }
+        st.push(&format!(
+            "version = {}.version + 1, updated_at = excluded.updated_at",
+            T::ENTITY
+        ));
+        let returning = audit_inserts && counts.inserted > 0;
+        if returning {
+            st.push(&format!(" returning {}, {}", T::ID, T::KEY.join(", ")));
+            let rows = st
+                .query()
+                .fetch_all(self.conn())
+                .await
+                .map_err(|e| StoreError::from(e).on(T::ENTITY))?;
+            let mut ids = HashMap::with_capacity(rows.len());
+            for row in &rows {
+                let key = T::KEY
+                    .iter()
+                    .map(|c| key_part_from_row(row, c))
+                    .collect::<Result<Vec<_>, _>>()?;
+                ids.insert(key, get::<i64>(row, T::ID)?);
+            }
+            for r in write
+                .iter()
+                .filter(|r| !existing.contains_key(&key_parts(&r.key())))
+            {
+                let id = ids.get(&key_parts(&r.key())).copied().unwrap_or_default();
+                self.audit("create", T::ENTITY, &id.to_string(), None, Some(r.audit_json()))
+                    .await?;
+            }
+        } else {
+            st.query()
+                .execute(self.conn())
+                .await
+                .map_err(|e| StoreError::from(e).on(T::ENTITY))?;
+        }
+        for (old, new) in changed {
+            self.audit(
+                "update",
+                T::ENTITY,
+                &old.id.to_string(),
+                Some(old.record.audit_json()),
+                Some(new.audit_json()),
+            )
+            .await?;
+        }
+        Ok(counts)
+    }
+
+    async fn existing_by_key<T: Record>(
+        &mut self,
+        rows: &[T],
+    ) -> Result<HashMap<Vec<KeyPart>, Stored<T>>, StoreError> {
+        let mut st = Stmt::new(select_list::<T>());
+        if T::KEY.len() == 1 {
+            st.push(&format!(" where {} in (", T::KEY[0]));
+            for (i, r) in rows.iter().enumerate() {
+                if i > 0 {
+                    st.push(", ");
+                }
+                for v in r.key() {
+                    st.bind_param(v);
+                }
+            }
+            st.push(")");
+        } else {
+            // Row-value IN needs a subquery on SQLite; VALUES is one on both engines.
+            st.push(&format!(" where ({}) in (values ", T::KEY.join(", ")));
+            for (i, r) in rows.iter().enumerate() {
+                st.push(if i == 0 { "(" } else { ", (" });
+                for (j, v) in r.key().into_iter().enumerate() {
+                    if j > 0 {
+                        st.push(", ");
+                    }
+                    st.bind_param(v);
+                }
+                st.push(")");
+            }
+            st.push(")");
+        }
+        let found = st.query().fetch_all(self.conn()).await?;
+        let mut map = HashMap::with_capacity(found.len());
+        for row in &found {
+            let s = stored_from_row::<T>(row)?;
+            map.insert(key_parts(&s.record.key()), s);
+        }
+        Ok(map)
+    }
+}
+
+/// A hashable natural-key component.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum KeyPart {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Blob(Option<Vec<u8>>),
+}
+
+pub(crate) fn key_parts(key: &[Param]) -> Vec<KeyPart> {
+    key.iter()
+        .map(|p| match p {
+            Param::Text(v) => KeyPart::Text(v.clone()),
+            Param::Int(v) => KeyPart::Int(*v),
+            Param::Blob(v) => KeyPart::Blob(v.clone()),
+        })
+        .collect()
+}
+
+fn key_part_from_row(row: &AnyRow, col: &str) -> Result<KeyPart, StoreError> {
+    use sqlx::Row;
+    // Key columns are text or integers; try the integer decode first only when text fails.
+    if let Ok(v) = row.try_get::<Option<String>, _>(col) {
+        return Ok(KeyPart::Text(v));
+    }
+    Ok(KeyPart::Int(row.try_get::<Option<i64>, _>(col)?))
+}

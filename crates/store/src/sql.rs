@@ -1,0 +1,427 @@
+//! Conversions between domain values and the few types sqlx's Any driver carries (i64, text, bytes), and a
+//! tiny statement builder that numbers `$n` placeholders (sqlx's `QueryBuilder<Any>` emits `?`, which
+//! PostgreSQL refuses).
+//!
+//! Storage rules (stack.md §2.3): decimals as canonical TEXT (`Decimal::normalize`, so equal values are equal
+//! text and re-imports compare cleanly), dates as TEXT `YYYY-MM-DD`, instants as BIGINT unix milliseconds,
+//! booleans as 0/1 integers.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AssertSqlSafe, Row};
+
+use crate::StoreError;
+
+/// One bound value, typed so that a NULL reaches PostgreSQL with the right type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    /// TEXT (also decimals and dates).
+    Text(Option<String>),
+    /// BIGINT / INTEGER (also booleans and instants).
+    Int(Option<i64>),
+    /// BLOB / BYTEA.
+    Blob(Option<Vec<u8>>),
+}
+
+impl Param {
+    /// The value as JSON, for the audit log and the logical backup.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Param::Text(Some(s)) => Value::String(s.clone()),
+            Param::Int(Some(i)) => Value::from(*i),
+            Param::Blob(Some(b)) => Value::String(hex::encode(b)),
+            _ => Value::Null,
+        }
+    }
+}
+
+/// Bind values in order.
+pub(crate) fn bind<'q>(
+    mut q: Query<'q, Any, AnyArguments>,
+    params: impl IntoIterator<Item = Param>,
+) -> Query<'q, Any, AnyArguments> {
+    for p in params {
+        q = match p {
+            Param::Text(v) => q.bind(v),
+            Param::Int(v) => q.bind(v),
+            Param::Blob(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+/// A statement with numbered placeholders. SQL text comes only from constants in this crate; values are bound.
+#[derive(Debug, Default)]
+pub(crate) struct Stmt {
+    pub sql: String,
+    pub params: Vec<Param>,
+}
+
+impl Stmt {
+    pub fn new(sql: impl Into<String>) -> Self {
+        Stmt {
+            sql: sql.into(),
+            params: Vec::new(),
+        }
+    }
+
+    /// Append SQL text.
+    pub fn push(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    /// Append a placeholder bound to `value`.
+    pub fn bind(&mut self, value: impl ToParam) -> &mut Self {
+        self.params.push(value.to_param());
+        self.sql.push('$');
+        self.sql.push_str(&self.params.len().to_string());
+        self
+    }
+
+    /// Append a placeholder bound to an already converted value.
+    pub fn bind_param(&mut self, value: Param) -> &mut Self {
+        self.params.push(value);
+        self.sql.push('$');
+        self.sql.push_str(&self.params.len().to_string());
+        self
+    }
+
+    pub fn query(&self) -> Query<'_, Any, AnyArguments> {
+        bind(
+            sqlx::query(AssertSqlSafe(self.sql.as_str())),
+            self.params.iter().cloned(),
+        )
+    }
+}
+
+/// A Rust value that can be bound.
+pub trait ToParam {
+    /// Convert to a bound value.
+    fn to_param(&self) -> Param;
+}
+
+/// A Rust value that can be read from a named column.
+pub trait FromColumn: Sized {
+    /// Read column `col` of `row`.
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError>;
+}
+
+impl<T: ToParam + ?Sized> ToParam for &T {
+    fn to_param(&self) -> Param {
+        (*self).to_param()
+    }
+}
+
+impl ToParam for Param {
+    fn to_param(&self) -> Param {
+        self.clone()
+    }
+}
+
+impl ToParam for str {
+    fn to_param(&self) -> Param {
+        Param::Text(Some(self.to_owned()))
+    }
+}
+
+impl ToParam for String {
+    fn to_param(&self) -> Param {
+        Param::Text(Some(self.clone()))
+    }
+}
+
+impl ToParam for i64 {
+    fn to_param(&self) -> Param {
+        Param::Int(Some(*self))
+    }
+}
+
+impl ToParam for i32 {
+    fn to_param(&self) -> Param {
+        Param::Int(Some(i64::from(*self)))
+    }
+}
+
+impl ToParam for bool {
+    fn to_param(&self) -> Param {
+        Param::Int(Some(i64::from(*self)))
+    }
+}
+
+impl ToParam for Decimal {
+    fn to_param(&self) -> Param {
+        Param::Text(Some(decimal_text(*self)))
+    }
+}
+
+impl ToParam for Date {
+    fn to_param(&self) -> Param {
+        Param::Text(Some(self.to_string()))
+    }
+}
+
+impl ToParam for Timestamp {
+    fn to_param(&self) -> Param {
+        Param::Int(Some(self.as_millisecond()))
+    }
+}
+
+impl ToParam for Vec<u8> {
+    fn to_param(&self) -> Param {
+        Param::Blob(Some(self.clone()))
+    }
+}
+
+impl<T: ToParam + NullParam> ToParam for Option<T> {
+    fn to_param(&self) -> Param {
+        match self {
+            Some(v) => v.to_param(),
+            None => T::null(),
+        }
+    }
+}
+
+/// The typed NULL for a Rust type.
+pub trait NullParam {
+    /// NULL of this type's column type.
+    fn null() -> Param;
+}
+
+macro_rules! null_as {
+    ($variant:ident: $($t:ty),*) => {$(
+        impl NullParam for $t {
+            fn null() -> Param { Param::$variant(None) }
+        }
+    )*};
+}
+null_as!(Text: String, Decimal, Date);
+null_as!(Int: i64, i32, bool, Timestamp);
+null_as!(Blob: Vec<u8>);
+
+/// Canonical decimal text: equal values give equal text (`1.50` and `1.5` both store as `1.5`).
+pub fn decimal_text(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn bad_stored(col: &str, what: &str, value: &str) -> StoreError {
+    StoreError::invalid(
+        "",
+        col,
+        format!("存储值不是{what} / stored value is not a {what}: {value:?}"),
+    )
+}
+
+fn opt_text(row: &AnyRow, col: &str) -> Result<Option<String>, StoreError> {
+    Ok(row.try_get::<Option<String>, _>(col)?)
+}
+
+impl FromColumn for String {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        Ok(row.try_get::<String, _>(col)?)
+    }
+}
+
+impl FromColumn for i64 {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        Ok(row.try_get::<i64, _>(col)?)
+    }
+}
+
+impl FromColumn for i32 {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        let v = row.try_get::<i64, _>(col)?;
+        i32::try_from(v).map_err(|_| bad_stored(col, "32-bit integer", &v.to_string()))
+    }
+}
+
+impl FromColumn for bool {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        Ok(row.try_get::<i64, _>(col)? != 0)
+    }
+}
+
+impl FromColumn for Vec<u8> {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        Ok(row.try_get::<Vec<u8>, _>(col)?)
+    }
+}
+
+impl FromColumn for Timestamp {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        let ms = row.try_get::<i64, _>(col)?;
+        Timestamp::from_millisecond(ms).map_err(|_| bad_stored(col, "instant", &ms.to_string()))
+    }
+}
+
+impl FromColumn for Decimal {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        let s = row.try_get::<String, _>(col)?;
+        parse_decimal(col, &s)
+    }
+}
+
+impl FromColumn for Date {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        let s = row.try_get::<String, _>(col)?;
+        parse_date(col, &s)
+    }
+}
+
+pub(crate) fn parse_decimal(col: &str, s: &str) -> Result<Decimal, StoreError> {
+    s.parse::<Decimal>().map_err(|_| bad_stored(col, "decimal", s))
+}
+
+pub(crate) fn parse_date(col: &str, s: &str) -> Result<Date, StoreError> {
+    s.parse::<Date>().map_err(|_| bad_stored(col, "date", s))
+}
+
+macro_rules! opt_from_column {
+    ($($t:ty),*) => {$(
+        impl FromColumn for Option<$t> {
+            fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+                opt_via::<$t>(row, col)
+            }
+        }
+    )*};
+}
+opt_from_column!(Decimal, Date);
+
+fn opt_via<T: FromStrColumn>(row: &AnyRow, col: &str) -> Result<Option<T>, StoreError> {
+    match opt_text(row, col)? {
+        None => Ok(None),
+        Some(s) => T::parse_col(col, &s).map(Some),
+    }
+}
+
+trait FromStrColumn: Sized {
+    fn parse_col(col: &str, s: &str) -> Result<Self, StoreError>;
+}
+impl FromStrColumn for Decimal {
+    fn parse_col(col: &str, s: &str) -> Result<Self, StoreError> {
+        parse_decimal(col, s)
+    }
+}
+impl FromStrColumn for Date {
+    fn parse_col(col: &str, s: &str) -> Result<Self, StoreError> {
+        parse_date(col, s)
+    }
+}
+
+impl FromColumn for Option<String> {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        opt_text(row, col)
+    }
+}
+
+impl FromColumn for Option<i64> {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        Ok(row.try_get::<Option<i64>, _>(col)?)
+    }
+}
+
+impl FromColumn for Option<i32> {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        match row.try_get::<Option<i64>, _>(col)? {
+            None => Ok(None),
+            Some(v) => i32::try_from(v)
+                .map(Some)
+                .map_err(|_| bad_stored(col, "32-bit integer", &v.to_string())),
+        }
+    }
+}
+
+impl FromColumn for Option<bool> {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        Ok(row.try_get::<Option<i64>, _>(col)?.map(|v| v != 0))
+    }
+}
+
+impl FromColumn for Option<Timestamp> {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        match row.try_get::<Option<i64>, _>(col)? {
+            None => Ok(None),
+            Some(ms) => Timestamp::from_millisecond(ms)
+                .map(Some)
+                .map_err(|_| bad_stored(col, "instant", &ms.to_string())),
+        }
+    }
+}
+
+/// Read a column into any supported type.
+pub(crate) fn get<T: FromColumn>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
+    T::from_column(row, col)
+}
+
+/// A text enumeration stored by its stable code (`high_tech`, `maker_space` …).
+pub trait CodeEnum: Sized + Copy + 'static {
+    /// Every value, for CHECK lists and parsing.
+    const ALL: &'static [Self];
+    /// The stored code.
+    fn code(self) -> &'static str;
+    /// Parse a stored code.
+    fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
+}
+
+/// Declare a text enumeration stored by code, with serde as the code.
+macro_rules! code_enum {
+    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($(#[$vm])* #[serde(rename = $code)] $variant),+ }
+
+        impl $crate::sql::CodeEnum for $name {
+            const ALL: &'static [Self] = &[$($name::$variant),+];
+            fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str($crate::sql::CodeEnum::code(*self))
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::StoreError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                <$name as $crate::sql::CodeEnum>::from_code(s).ok_or_else(|| {
+                    $crate::StoreError::invalid(stringify!($name), "code",
+                        format!("未知代码 / unknown code {s:?}"))
+                })
+            }
+        }
+
+        impl $crate::sql::ToParam for $name {
+            fn to_param(&self) -> $crate::sql::Param {
+                $crate::sql::Param::Text(Some($crate::sql::CodeEnum::code(*self).to_owned()))
+            }
+        }
+
+        impl $crate::sql::NullParam for $name {
+            fn null() -> $crate::sql::Param { $crate::sql::Param::Text(None) }
+        }
+
+        impl $crate::sql::FromColumn for $name {
+            fn from_column(row: &sqlx::any::AnyRow, col: &str) -> Result<Self, $crate::StoreError> {
+                let s = <String as $crate::sql::FromColumn>::from_column(row, col)?;
+                s.parse()
+            }
+        }
+
+        impl $crate::sql::FromColumn for Option<$name> {
+            fn from_column(row: &sqlx::any::AnyRow, col: &str) -> Result<Self, $crate::StoreError> {
+                match <Option<String> as $crate::sql::FromColumn>::from_column(row, col)? {
+                    None => Ok(None),
+                    Some(s) => s.parse().map(Some),
+                }
+            }
+        }
+    };
+}
+pub(crate) use code_enum;
