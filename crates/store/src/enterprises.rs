@@ -119,12 +119,14 @@ record!(Qualification, "qualification", key(kind, number), search(uscc, number),
 
 impl Qualification {
     /// A 高新技术企业 certificate: valid for three years from the issue date
-    /// (《高新技术企业认定管理办法》国科发火〔2016〕32号: 资格自颁发证书之日起有效期为三年).
+    /// (《高新技术企业认定管理办法》国科发火〔2016〕32号 第十五条), i.e. through the day before the third anniversary.
+    /// A certificate issued on 29 February has its anniversary on 1 March (as `core::qualify::Certificate`).
     pub fn high_tech(uscc: impl Into<String>, number: impl Into<String>, issued_on: Date) -> Qualification {
-        let valid_until = issued_on
-            .checked_add(jiff::Span::new().years(3))
-            .and_then(|d| d.checked_sub(jiff::Span::new().days(1)))
+        let anniversary_year = issued_on.year().saturating_add(3);
+        let anniversary = Date::new(anniversary_year, issued_on.month(), issued_on.day())
+            .or_else(|_| Date::new(anniversary_year, 3, 1))
             .unwrap_or(Date::MAX);
+        let valid_until = anniversary.yesterday().unwrap_or(Date::MAX);
         Qualification {
             uscc: uscc.into(),
             kind: QualificationKind::HighTech,

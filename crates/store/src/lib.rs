@@ -227,21 +227,59 @@ impl Store {
 /// Every (table, column) of the schema, ordered by table name and column position — the same list on both
 /// engines (a test compares them).
 pub async fn schema_columns(store: &Store) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(schema_info(store)
+        .await?
+        .into_iter()
+        .map(|c| (c.table, c.column))
+        .collect())
+}
+
+/// What kind of value a column holds, as far as the Any driver is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ColumnKind {
+    Int,
+    Text,
+    Blob,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ColumnInfo {
+    pub table: String,
+    pub column: String,
+    pub kind: ColumnKind,
+}
+
+pub(crate) async fn schema_info(store: &Store) -> Result<Vec<ColumnInfo>, StoreError> {
     let sql = match store.backend {
         Backend::Sqlite => {
-            "select m.name as t, p.name as c from sqlite_master m join pragma_table_info(m.name) p \
+            "select m.name as t, p.name as c, lower(p.type) as ty from sqlite_master m join pragma_table_info(m.name) p \
              where m.type = 'table' and m.name not like 'sqlite_%' and m.name <> '_sqlx_migrations' \
              order by m.name, p.cid"
         }
         Backend::Postgres => {
-            "select cast(table_name as text) as t, cast(column_name as text) as c from information_schema.columns \
+            "select cast(table_name as text) as t, cast(column_name as text) as c, cast(data_type as text) as ty \
+             from information_schema.columns \
              where table_schema = current_schema() and table_name <> '_sqlx_migrations' \
              order by table_name, ordinal_position"
         }
     };
     let rows = sqlx::query(sql).fetch_all(&store.pool).await?;
     rows.iter()
-        .map(|r| Ok((sql::get(r, "t")?, sql::get(r, "c")?)))
+        .map(|r| {
+            let ty: String = sql::get(r, "ty")?;
+            let kind = if ty.contains("int") {
+                ColumnKind::Int
+            } else if ty.contains("blob") || ty.contains("bytea") {
+                ColumnKind::Blob
+            } else {
+                ColumnKind::Text
+            };
+            Ok(ColumnInfo {
+                table: sql::get(r, "t")?,
+                column: sql::get(r, "c")?,
+                kind,
+            })
+        })
         .collect()
 }
 

@@ -2,6 +2,7 @@
 //! with its source and who entered it — the rows the indicator engine's observation table is filled from.
 
 use jiff::civil::Date;
+use plantrack_core::period::Period;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +15,7 @@ use crate::{Store, StoreError};
 pub struct Observation {
     /// 区划代码.
     pub org_unit_code: String,
-    /// Period code: `2019`, `2019Q3`, `2019H1`, `2019-06`.
+    /// Period code (`core::period::Period`'s text): `2019`, `2019Q3`, `2019-06`.
     pub period: String,
     /// First day of the period (derived from `period`).
     pub period_start: Date,
@@ -41,67 +42,32 @@ fn check(&self) -> Result<(), StoreError> {
 });
 
 impl Observation {
-    /// An observation, with the period's first and last day worked out from its code.
+    /// An observation, with the period's first and last day.
     pub fn new(
         org_unit_code: impl Into<String>,
-        period: &str,
+        period: Period,
         data_element: impl Into<String>,
         value: Decimal,
         source: Option<String>,
         entered_by: Option<String>,
-    ) -> Result<Observation, StoreError> {
-        let (period_start, period_end) = period_bounds(period)?;
-        Ok(Observation {
+    ) -> Observation {
+        Observation {
             org_unit_code: org_unit_code.into(),
-            period: period.to_owned(),
-            period_start,
-            period_end,
+            period: period.to_string(),
+            period_start: period.start(),
+            period_end: period.end(),
             data_element: data_element.into(),
             value,
             source,
             entered_by,
-        })
+        }
     }
 }
 
-/// First and last day of a period code: `YYYY`, `YYYYQn`, `YYYYHn`, `YYYY-MM` or `YYYYMmm`.
+/// First and last day of a period code (`2019`, `2019Q3`, `2019-07`: `core::period::Period`).
 pub fn period_bounds(period: &str) -> Result<(Date, Date), StoreError> {
-    let bad = || {
-        StoreError::invalid(
-            "observation",
-            "period",
-            format!("无法识别的期间 / unknown period {period:?} (2019, 2019Q3, 2019H1, 2019-06)"),
-        )
-    };
-    let p = period.trim();
-    let year: i16 = p.get(..4).and_then(|y| y.parse().ok()).ok_or_else(bad)?;
-    let rest = p.get(4..).unwrap_or("");
-    let (first_month, months): (i8, i8) = match rest {
-        "" => (1, 12),
-        "Q1" | "q1" => (1, 3),
-        "Q2" | "q2" => (4, 3),
-        "Q3" | "q3" => (7, 3),
-        "Q4" | "q4" => (10, 3),
-        "H1" | "h1" => (1, 6),
-        "H2" | "h2" => (7, 6),
-        _ => {
-            let m = rest
-                .strip_prefix('-')
-                .or_else(|| rest.strip_prefix('M'))
-                .ok_or_else(bad)?;
-            let m: i8 = m.parse().map_err(|_| bad())?;
-            if !(1..=12).contains(&m) || m.to_string().len() > 2 {
-                return Err(bad());
-            }
-            (m, 1)
-        }
-    };
-    let start = Date::new(year, first_month, 1).map_err(|_| bad())?;
-    let end = start
-        .checked_add(jiff::Span::new().months(months))
-        .and_then(|d| d.checked_sub(jiff::Span::new().days(1)))
-        .map_err(|_| bad())?;
-    Ok((start, end))
+    let p = Period::parse(period).map_err(|e| StoreError::invalid("observation", "period", e.to_string()))?;
+    Ok((p.start(), p.end()))
 }
 
 impl Store {
@@ -161,35 +127,17 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> Date {
-        s.parse().unwrap()
-    }
-
     #[test]
-    fn period_codes_give_first_and_last_day() {
-        assert_eq!(period_bounds("2019").unwrap(), (d("2019-01-01"), d("2019-12-31")));
+    fn stored_period_bounds_follow_core_periods() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
         assert_eq!(
             period_bounds("2019Q4").unwrap(),
             (d("2019-10-01"), d("2019-12-31"))
         );
         assert_eq!(
-            period_bounds("2020H1").unwrap(),
-            (d("2020-01-01"), d("2020-06-30"))
-        );
-        assert_eq!(
             period_bounds("2020-02").unwrap(),
             (d("2020-02-01"), d("2020-02-29"))
         );
-        assert_eq!(
-            period_bounds("2019M11").unwrap(),
-            (d("2019-11-01"), d("2019-11-30"))
-        );
-    }
-
-    #[test]
-    fn unknown_period_codes_are_refused() {
-        for bad in ["", "19", "2019Q5", "2019-13", "2019-00", "abcd", "2019X"] {
-            assert!(period_bounds(bad).is_err(), "{bad}");
-        }
+        assert!(period_bounds("2019H1").is_err());
     }
 }

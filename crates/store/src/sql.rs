@@ -335,6 +335,12 @@ impl FromColumn for Option<i32> {
     }
 }
 
+impl FromColumn for Option<Vec<u8>> {
+    fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
+        Ok(row.try_get::<Option<Vec<u8>>, _>(col)?)
+    }
+}
+
 impl FromColumn for Option<bool> {
     fn from_column(row: &AnyRow, col: &str) -> Result<Self, StoreError> {
         Ok(row.try_get::<Option<i64>, _>(col)?.map(|v| v != 0))
