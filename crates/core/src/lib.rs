@@ -11,3 +11,6 @@ pub mod plan;
 pub mod progress;
 pub mod qualify;
 pub mod supervise;
+
+#[cfg(test)]
+pub(crate) mod testing;

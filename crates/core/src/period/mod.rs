@@ -221,7 +221,9 @@ impl Period {
         self.shift_months(n.checked_mul(12)?)
     }
 
-    fn shift_months(self, months: i32) -> Option<Period> {
+    /// The period of the same granularity whose first month is `months` months later (earlier when negative).
+    /// Quarters and years stay aligned when `months` is a multiple of their length.
+    pub fn shift_months(self, months: i32) -> Option<Period> {
         let first = self.first_month_index().checked_add(months)?;
         let year = first.div_euclid(12);
         let month0 = first.rem_euclid(12);
