@@ -13,7 +13,6 @@ pub fn mini_plan(extra: &str) -> Plan {
     let text = format!(
         r#"
 schema = 1
-targets = []
 [plan]
 id = "mini"
 title_zh = "测试"

@@ -99,6 +99,7 @@ struct RawFile {
     departments: Vec<RawDepartment>,
     data_elements: Vec<RawElement>,
     indicators: Vec<RawIndicator>,
+    #[serde(default)]
     targets: Vec<RawTarget>,
     #[serde(default)]
     goals: Vec<RawGoal>,
@@ -438,6 +439,8 @@ fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> PlanError {
         ("取值不在允许范围内".to_string(), at_key.unwrap_or_default())
     } else if msg.starts_with("invalid type") {
         ("类型不对".to_string(), at_key.unwrap_or_default())
+    } else if msg.starts_with("duplicate key") {
+        ("键重复".to_string(), at_key.unwrap_or_default())
     } else if msg.contains('/') {
         // Our own messages (ids, periods) are already bilingual.
         (String::new(), at_key.unwrap_or_default())

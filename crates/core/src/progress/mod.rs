@@ -1,5 +1,24 @@
 //! Progress assessment (进度评估): named, versioned methods that turn a target and the indicator's values into a
 //! status with its method, thresholds and inputs, and a forecast of the deadline value.
+//!
+//! * [`methods`] — the methods themselves, pure functions of a target and its [`Facts`] (values at the base
+//!   period, at the period assessed, and yearly rates);
+//! * [`report`] — gathers those facts with the indicator evaluator and builds the status report of a plan for
+//!   an org unit and period (what `plantrack status` prints and the API returns).
+//!
+//! Rules shared by every method (anchors.md §9 — each choice made explicit):
+//! * **Met** is judged on the value rounded to the indicator's published decimals (四舍五入), as a published
+//!   figure would be. A level or cumulative target is met as soon as the latest value satisfies it (Open SDG and
+//!   UNSD do the same); a rate-per-year target only when the deadline year's rate does.
+//! * **At or after the deadline** a target that is not met is `off_track` (missed), whatever its trend.
+//! * **Never a default direction**: every target carries its own.
+//! * Values after the deadline are not used: the period assessed is capped at the deadline.
+
+pub mod methods;
+pub mod report;
+
+pub use methods::{Assessment, Band, Facts, Forecast, MethodInputs, NotAssessable, Point, Threshold, assess};
+pub use report::{StatusReport, TargetStatus, plan_status, target_status};
 
 use std::fmt;
 
