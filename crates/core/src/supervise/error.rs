@@ -5,7 +5,7 @@ use jiff::civil::{Date, DateTime};
 use rust_decimal::Decimal;
 use thiserror::Error;
 
-use super::cycle::CalendarPeriod;
+use super::cycle::Period;
 use super::ids::{Actor, DepartmentId, InspectionId, ItemId};
 use super::workflow::{ActionKind, State};
 
@@ -31,15 +31,6 @@ pub enum SuperviseError {
         what_zh: &'static str,
         /// English name of the id.
         what_en: &'static str,
-    },
-
-    /// A period text that is not `2019`, `2019Q4` or `2019-03`.
-    #[error(
-        "期间「{text}」格式不对，应为 2019、2019Q4 或 2019-03 / period '{text}' is not of the form 2019, 2019Q4 or 2019-03"
-    )]
-    BadPeriod {
-        /// The text given.
-        text: String,
     },
 
     /// A percentage outside 0–100.
@@ -185,7 +176,7 @@ pub enum SuperviseError {
         /// The item.
         item: ItemId,
         /// The period given.
-        period: CalendarPeriod,
+        period: Period,
     },
 
     /// A report period whose cycle has not started yet.
@@ -194,7 +185,7 @@ pub enum SuperviseError {
         /// The item.
         item: ItemId,
         /// The period given.
-        period: CalendarPeriod,
+        period: Period,
     },
 
     /// A stored history that does not replay to the recorded states.
@@ -271,7 +262,6 @@ impl SuperviseError {
     pub fn code(&self) -> &'static str {
         match self {
             SuperviseError::EmptyId { .. } => "supervise.empty_id",
-            SuperviseError::BadPeriod { .. } => "supervise.bad_period",
             SuperviseError::PercentOutOfRange { .. } => "supervise.percent_out_of_range",
             SuperviseError::Negative { .. } => "supervise.negative",
             SuperviseError::InvalidItem { .. } => "supervise.invalid_item",

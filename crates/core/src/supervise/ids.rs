@@ -1,13 +1,15 @@
 //! Identities used by the supervision engine: item, department, user, target and inspection ids, and the
 //! actor (user + role) that every workflow step records.
 //!
-//! Ids are opaque strings chosen by the plan file or the store; this module only refuses empty ones.
+//! Departments, tasks and targets use the plan's ids ([`crate::plan::ids`]); item, user, inspection and finding
+//! ids are opaque strings chosen by the store or the plan, and this module only refuses empty ones.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::error::SuperviseError;
+pub use crate::plan::{DepartmentId, TaskId, TargetId};
 
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $what_zh:literal, $what_en:literal) => {
@@ -58,20 +60,8 @@ string_id!(
     ItemId, "督办事项编号", "item id"
 );
 string_id!(
-    /// A department (部门/单位), as named by the plan file.
-    DepartmentId, "部门编号", "department id"
-);
-string_id!(
     /// A user account (用户).
     UserId, "用户编号", "user id"
-);
-string_id!(
-    /// A plan task (重点任务) that a supervised item tracks.
-    TaskId, "任务编号", "task id"
-);
-string_id!(
-    /// A plan target (目标) that a supervised item serves.
-    TargetId, "目标编号", "target id"
 );
 string_id!(
     /// An inspection round (督查).
@@ -81,6 +71,13 @@ string_id!(
     /// A finding (发现问题) of an inspection round.
     FindingId, "问题编号", "finding id"
 );
+
+impl From<&TaskId> for ItemId {
+    /// A plan task is supervised under its own id.
+    fn from(task: &TaskId) -> Self {
+        ItemId(task.as_str().to_owned())
+    }
+}
 
 /// What a user may do (角色). Mirrors the web application's roles: `admin` (the bureau, 督查室), `department`
 /// (acts only on its own department's items), `leader` (reads all, comments and approves).

@@ -10,7 +10,7 @@
 use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
 
-use super::cycle::{CalendarPeriod, DueDateRule, ReportingCycle, ReportingSlot};
+use super::cycle::{Period, DueDateRule, ReportingCycle, ReportingSlot};
 use super::error::SuperviseError;
 use super::ids::{Actor, DepartmentId, FindingId, InspectionId, ItemId, TargetId, TaskId};
 use super::report::{Percent, ProgressInput, ProgressReport, ReturnNote, SlotState, SlotStatus};
@@ -87,6 +87,30 @@ impl ItemSpec {
             item: self.id.clone(),
             reason_zh: zh.into(),
             reason_en: en.into(),
+        }
+    }
+
+    /// The spec of a plan task (重点任务 or standing safeguard task) as the plan file states it: its id, lead and
+    /// co-departments, leaders, deadline, milestones (without expected percents: the plan gives none), targets
+    /// and reporting cycle.
+    pub fn for_plan_task(task: &crate::plan::Task) -> Self {
+        let leader = |text: &str| (!text.trim().is_empty()).then(|| text.trim().to_owned());
+        ItemSpec {
+            id: ItemId::from(&task.id),
+            kind: ItemKind::Task { task: task.id.clone() },
+            title: task.title_zh.clone(),
+            lead_department: task.lead.clone(),
+            co_departments: task.co.clone(),
+            responsible_leader: leader(&task.principal_leader),
+            leader_in_charge: leader(&task.leader_in_charge),
+            deadline: task.deadline,
+            milestones: task
+                .milestones
+                .iter()
+                .map(|m| Milestone { title: m.text_zh.clone(), due: m.due, expected_percent: None })
+                .collect(),
+            targets: task.serves.clone(),
+            cycle: task.cycle,
         }
     }
 
@@ -768,10 +792,10 @@ impl SupervisedItem {
 
     fn resolve_report_period(
         &self,
-        asked: Option<CalendarPeriod>,
+        asked: Option<Period>,
         today: Date,
         rule: &DueDateRule,
-    ) -> Result<CalendarPeriod, SuperviseError> {
+    ) -> Result<Period, SuperviseError> {
         let slots = self.reporting_slots(rule, today);
         if let Some(period) = asked {
             if !slots.iter().any(|s| s.period == period) {
@@ -841,23 +865,23 @@ impl SupervisedItem {
             (Action::Register, _) => self.deadline = self.spec.deadline,
             (Action::Assign, _) => self.assigned_on = Some(day),
             (Action::ReportProgress(input), Outcome::ReportFiled { report }) => {
-                let period = input
-                    .period
-                    .unwrap_or_else(|| CalendarPeriod::containing(self.spec.cycle, day));
-                let resubmission = self.reports.iter().any(|r| r.period == period);
-                self.reports.push(ProgressReport {
-                    number: report,
-                    step: t.seq,
-                    period,
-                    submitted_at: t.at,
-                    by: t.actor.clone(),
-                    percent: input.percent,
-                    text: input.text.clone(),
-                    evidence: input.evidence.clone(),
-                    data_links: input.data_links.clone(),
-                    resubmission,
-                    returned: None,
-                });
+                // `check` always records the period; a step without one is not a report.
+                if let Some(period) = input.period {
+                    let resubmission = self.reports.iter().any(|r| r.period == period);
+                    self.reports.push(ProgressReport {
+                        number: report,
+                        step: t.seq,
+                        period,
+                        submitted_at: t.at,
+                        by: t.actor.clone(),
+                        percent: input.percent,
+                        text: input.text.clone(),
+                        evidence: input.evidence.clone(),
+                        data_links: input.data_links.clone(),
+                        resubmission,
+                        returned: None,
+                    });
+                }
             }
             (
                 Action::Return,

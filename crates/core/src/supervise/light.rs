@@ -25,7 +25,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::cycle::CalendarPeriod;
+use super::cycle::{Period, period_label_zh};
 use super::ids::{DepartmentId, ItemId};
 use super::item::SupervisedItem;
 use super::report::{Percent, SlotState, SlotStatus};
@@ -234,14 +234,14 @@ impl LightAssessment {
                     state: SlotState::Late { submitted_on },
                 }) => format!(
                     "{} 的进展反馈应于 {} 前报送，{} 才报送（迟报）",
-                    slot.period.label_zh(),
+                    period_label_zh(slot.period),
                     slot.due,
                     submitted_on
                 ),
                 Some(SlotStatus { slot, .. }) => {
                     format!(
                         "{} 的进展反馈应于 {} 前报送，至今未报",
-                        slot.period.label_zh(),
+                        period_label_zh(slot.period),
                         slot.due
                     )
                 }
@@ -472,7 +472,7 @@ pub struct OwedReport {
     /// The item.
     pub item: ItemId,
     /// The period not reported.
-    pub period: CalendarPeriod,
+    pub period: Period,
     /// Its due date.
     pub due: Date,
     /// Days past the due date.

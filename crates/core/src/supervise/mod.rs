@@ -34,7 +34,7 @@ pub mod workflow;
 #[cfg(test)]
 mod tests;
 
-pub use cycle::{CalendarPeriod, DueDateRule, ReportingCycle, ReportingSlot};
+pub use cycle::{DueDateRule, Period, ReportingCycle, ReportingSlot, period_containing, period_label_zh};
 pub use error::{ForbiddenReason, SuperviseError};
 pub use ids::{Actor, DepartmentId, FindingId, InspectionId, ItemId, Role, TargetId, TaskId, UserId};
 pub use inspect::{

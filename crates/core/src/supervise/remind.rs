@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
 
-use super::cycle::CalendarPeriod;
+use super::cycle::Period;
 use super::ids::{Actor, DepartmentId, ItemId, Role};
 use super::item::{ReturnedWhat, SupervisedItem};
 use super::light::{DepartmentFreshness, ScheduleLight, assess_schedule, days_between, department_freshness};
@@ -50,7 +50,7 @@ pub enum Reminder {
     /// A progress report due soon (临近报送).
     ReportDueSoon {
         /// Period to report on.
-        period: CalendarPeriod,
+        period: Period,
         /// Due date.
         due: Date,
         /// Days left (0 = today).
@@ -59,7 +59,7 @@ pub enum Reminder {
     /// A progress report past its due date and not sent (逾期未报).
     ReportOverdue {
         /// Period not reported.
-        period: CalendarPeriod,
+        period: Period,
         /// Due date.
         due: Date,
         /// Days past it.

@@ -12,7 +12,7 @@ use jiff::civil::{Date, DateTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::cycle::{CalendarPeriod, ReportingSlot};
+use super::cycle::{Period, ReportingSlot};
 use super::error::SuperviseError;
 use super::ids::Actor;
 
@@ -68,7 +68,7 @@ pub struct ProgressInput {
     /// started period not yet reported, else the latest started period (a supplement). The recorded step always
     /// holds the chosen period.
     #[serde(default)]
-    pub period: Option<CalendarPeriod>,
+    pub period: Option<Period>,
     /// Percent complete.
     pub percent: Percent,
     /// The report's text.
@@ -100,7 +100,7 @@ pub struct ProgressReport {
     /// The workflow step that filed it.
     pub step: u32,
     /// The period reported on.
-    pub period: CalendarPeriod,
+    pub period: Period,
     /// When it was submitted.
     pub submitted_at: DateTime,
     /// Who submitted it.

@@ -32,7 +32,7 @@ use jiff::civil::{Date, DateTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::cycle::CalendarPeriod;
+use super::cycle::{Period, period_label_zh};
 use super::error::SuperviseError;
 use super::ids::{Actor, DepartmentId, ItemId, Role};
 use super::item::{Action, ItemKind, Outcome, SupervisedItem};
@@ -221,7 +221,7 @@ pub fn derive_entries(items: &[SupervisedItem], rules: &SupervisionRules, as_of:
                     format!(
                         "{}：{} 进展反馈应于 {} 前报送，迟报或未报",
                         view.spec().title,
-                        slot.period.label_zh(),
+                        period_label_zh(slot.period),
                         slot.due
                     ),
                 );
@@ -536,7 +536,7 @@ impl Ledger {
     /// appear even without entries; others with entries are added. Ranked by score, ties share a rank.
     pub fn scoreboard(
         &self,
-        period: CalendarPeriod,
+        period: Period,
         departments: &[DepartmentId],
         rules: &ScoringRules,
         as_of: Option<Date>,
@@ -547,7 +547,7 @@ impl Ledger {
             .map(|d| (d.clone(), ScoreRow::empty(d.clone(), base)))
             .collect();
         for e in &self.entries {
-            if !period.contains(e.effective_on) || as_of.is_some_and(|cut| e.recorded_on > cut) {
+            if !period.contains_date(e.effective_on) || as_of.is_some_and(|cut| e.recorded_on > cut) {
                 continue;
             }
             let row = rows
@@ -625,7 +625,7 @@ impl ScoreRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Scoreboard {
     /// The period.
-    pub period: CalendarPeriod,
+    pub period: Period,
     /// Recording cut-off, if any.
     pub as_of: Option<Date>,
     /// Base score.
