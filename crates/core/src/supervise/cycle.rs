@@ -10,8 +10,8 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-pub use crate::period::Period;
 use crate::period::Granularity;
+pub use crate::period::Period;
 pub use crate::plan::ReportingCycle;
 
 /// The period of `cycle` that contains `date` (a month or a quarter), or `None` for a date outside the years a
@@ -134,7 +134,10 @@ mod tests {
         assert_eq!(rule().due_date(q, p("2019Q3")), date(2019, 10, 10));
         assert_eq!(rule().due_date(q, p("2019Q4")), date(2020, 1, 10));
         // A custom rule: due on the last day itself, or 25 days after a quarter (crossing Feb 29 of 2020).
-        let custom = DueDateRule { monthly_days_after_end: 0, quarterly_days_after_end: 60 };
+        let custom = DueDateRule {
+            monthly_days_after_end: 0,
+            quarterly_days_after_end: 60,
+        };
         assert_eq!(custom.due_date(m, p("2020-02")), date(2020, 2, 29));
         assert_eq!(custom.due_date(q, p("2019Q4")), date(2020, 2, 29));
         assert_eq!(custom.due_date(q, p("2018Q4")), date(2019, 3, 1));
@@ -149,14 +152,29 @@ mod tests {
 
         let quarterly = rule().slots(ReportingCycle::Quarterly, date(2018, 9, 30), date(2019, 10, 1));
         let periods: Vec<String> = quarterly.iter().map(|s| s.period.to_string()).collect();
-        assert_eq!(periods, ["2018Q3", "2018Q4", "2019Q1", "2019Q2", "2019Q3", "2019Q4"]);
+        assert_eq!(
+            periods,
+            ["2018Q3", "2018Q4", "2019Q1", "2019Q2", "2019Q3", "2019Q4"]
+        );
 
         // Assigned and due within one month: one slot; deadline before assignment: none.
-        assert_eq!(rule().slots(ReportingCycle::Monthly, date(2019, 5, 2), date(2019, 5, 30)).len(), 1);
-        assert!(rule().slots(ReportingCycle::Monthly, date(2019, 5, 2), date(2019, 5, 1)).is_empty());
+        assert_eq!(
+            rule()
+                .slots(ReportingCycle::Monthly, date(2019, 5, 2), date(2019, 5, 30))
+                .len(),
+            1
+        );
+        assert!(
+            rule()
+                .slots(ReportingCycle::Monthly, date(2019, 5, 2), date(2019, 5, 1))
+                .is_empty()
+        );
         // A deadline on a period's first day still owes that period.
         let q = rule().slots(ReportingCycle::Quarterly, date(2019, 1, 1), date(2019, 4, 1));
-        assert_eq!(q.iter().map(|s| s.period.to_string()).collect::<Vec<_>>(), ["2019Q1", "2019Q2"]);
+        assert_eq!(
+            q.iter().map(|s| s.period.to_string()).collect::<Vec<_>>(),
+            ["2019Q1", "2019Q2"]
+        );
     }
 
     #[test]
@@ -165,7 +183,10 @@ mod tests {
         assert_eq!(period_containing(q, date(2019, 6, 30)), Some(p("2019Q2")));
         assert_eq!(period_containing(q, date(2019, 7, 1)), Some(p("2019Q3")));
         assert_eq!(period_containing(q, date(2020, 12, 31)), Some(p("2020Q4")));
-        assert_eq!(period_containing(ReportingCycle::Monthly, date(2020, 2, 29)), Some(p("2020-02")));
+        assert_eq!(
+            period_containing(ReportingCycle::Monthly, date(2020, 2, 29)),
+            Some(p("2020-02"))
+        );
         assert_eq!(period_containing(ReportingCycle::Monthly, date(1000, 1, 1)), None);
         assert_eq!(period_label_zh(p("2019Q4")), "2019年第4季度");
         assert_eq!(period_label_zh(p("2019-03")), "2019年3月");

@@ -9,7 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::error::SuperviseError;
-pub use crate::plan::{DepartmentId, TaskId, TargetId};
+pub use crate::plan::{DepartmentId, TargetId, TaskId};
 
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $what_zh:literal, $what_en:literal) => {

@@ -10,7 +10,7 @@
 use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
 
-use super::cycle::{Period, DueDateRule, ReportingCycle, ReportingSlot};
+use super::cycle::{DueDateRule, Period, ReportingCycle, ReportingSlot};
 use super::error::SuperviseError;
 use super::ids::{Actor, DepartmentId, FindingId, InspectionId, ItemId, TargetId, TaskId};
 use super::report::{Percent, ProgressInput, ProgressReport, ReturnNote, SlotState, SlotStatus};
@@ -97,7 +97,9 @@ impl ItemSpec {
         let leader = |text: &str| (!text.trim().is_empty()).then(|| text.trim().to_owned());
         ItemSpec {
             id: ItemId::from(&task.id),
-            kind: ItemKind::Task { task: task.id.clone() },
+            kind: ItemKind::Task {
+                task: task.id.clone(),
+            },
             title: task.title_zh.clone(),
             lead_department: task.lead.clone(),
             co_departments: task.co.clone(),
@@ -107,7 +109,11 @@ impl ItemSpec {
             milestones: task
                 .milestones
                 .iter()
-                .map(|m| Milestone { title: m.text_zh.clone(), due: m.due, expected_percent: None })
+                .map(|m| Milestone {
+                    title: m.text_zh.clone(),
+                    due: m.due,
+                    expected_percent: None,
+                })
                 .collect(),
             targets: task.serves.clone(),
             cycle: task.cycle,
@@ -328,8 +334,7 @@ pub struct Transition {
     pub from: Option<State>,
     /// State after.
     pub to: State,
-    /// Effect besides the state.
-    #[serde(flatten)]
+    /// Effect besides the state (a nested object: its fields would clash with the step's own).
     pub outcome: Outcome,
 }
 

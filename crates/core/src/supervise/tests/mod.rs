@@ -103,9 +103,19 @@ pub(super) fn report_for(period: &str, percent: Decimal) -> Action {
 }
 
 /// Registered, assigned and accepted on `registered` (assignment date = `registered`).
-pub(super) fn accepted_item(id: &str, registered: Date, deadline: Date, cycle: ReportingCycle) -> SupervisedItem {
-    let mut item =
-        SupervisedItem::register(spec(id, deadline, cycle), admin(), registered.at(8, 0, 0, 0), "立项").unwrap();
+pub(super) fn accepted_item(
+    id: &str,
+    registered: Date,
+    deadline: Date,
+    cycle: ReportingCycle,
+) -> SupervisedItem {
+    let mut item = SupervisedItem::register(
+        spec(id, deadline, cycle),
+        admin(),
+        registered.at(8, 0, 0, 0),
+        "立项",
+    )
+    .unwrap();
     run(&mut item, admin(), registered.at(8, 30, 0, 0), Action::Assign, "");
     run(&mut item, lead(), registered.at(10, 0, 0, 0), Action::Accept, "");
     item
