@@ -35,10 +35,10 @@ use std::io::Cursor;
 
 use chinese_number::{ChineseCase, ChineseCountMethod, ChineseVariant, NumberToChinese};
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE, InstrText,
-    LineSpacing, LineSpacingType, PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, Pic, Run,
-    RunFonts, SpecialIndentType, Table, TableAlignmentType, TableCell, TableLayoutType, TableRow, VAlignType,
-    WidthType,
+    AlignmentType, BorderType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, HeightRule,
+    InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, ParagraphBorder,
+    ParagraphBorderPosition, ParagraphBorders, Pic, Run, RunFonts, SpecialIndentType, Table,
+    TableAlignmentType, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 use jiff::civil::Date;
 use unicode_width::UnicodeWidthStr;
@@ -59,6 +59,9 @@ pub const TEXT_WIDTH_TWIPS: u32 = A4_W - (MARGIN_LEFT + MARGIN_RIGHT) as u32;
 const FOOTER_DISTANCE: i32 = 1247;
 /// 22 lines on 225 mm: 28.95 pt (§5.2.2).
 const LINE_PITCH: i32 = 579;
+/// Minimum table row heights (8 mm header, 7 mm body); the header value also marks header rows.
+const HEADER_ROW_HEIGHT: f32 = 454.0;
+const BODY_ROW_HEIGHT: f32 = 397.0;
 /// One 三号 character (16 pt) in twips.
 const BODY_CHAR: i32 = 320;
 
@@ -138,10 +141,16 @@ pub struct Span {
 
 impl Span {
     pub fn plain(text: impl Into<String>) -> Self {
-        Span { text: text.into(), bold: false }
+        Span {
+            text: text.into(),
+            bold: false,
+        }
     }
     pub fn bold(text: impl Into<String>) -> Self {
-        Span { text: text.into(), bold: true }
+        Span {
+            text: text.into(),
+            bold: true,
+        }
     }
 }
 
@@ -231,7 +240,11 @@ pub struct Figure {
 impl Figure {
     /// A figure from PNG bytes, 150 mm wide.
     pub fn new(png: Vec<u8>) -> Self {
-        Figure { png, width_mm: 150, caption: None }
+        Figure {
+            png,
+            width_mm: 150,
+            caption: None,
+        }
     }
 
     /// Renders an SVG chart at twice its size (sharp in print) and wraps it as a figure.
@@ -280,7 +293,11 @@ pub struct Section {
 
 impl Section {
     pub fn new(heading: impl Into<String>) -> Self {
-        Section { heading: heading.into(), blocks: Vec::new(), subsections: Vec::new() }
+        Section {
+            heading: heading.into(),
+            blocks: Vec::new(),
+            subsections: Vec::new(),
+        }
     }
 
     pub fn block(mut self, block: Block) -> Self {
@@ -372,7 +389,10 @@ impl OfficialDocument {
     }
 
     pub fn letterhead(mut self, mark: impl Into<String>, number_line: Option<String>) -> Self {
-        self.letterhead = Some(Letterhead { mark: mark.into(), number_line });
+        self.letterhead = Some(Letterhead {
+            mark: mark.into(),
+            number_line,
+        });
         self
     }
 
@@ -441,7 +461,11 @@ impl OfficialDocument {
 
     /// Writes the document as DOCX bytes. The output is deterministic for the same input.
     pub fn to_docx(&self) -> Result<Vec<u8>, DocxError> {
-        let mut w = Writer { fonts: &self.fonts, figures: 0, docx: base_docx(&self.fonts) };
+        let mut w = Writer {
+            fonts: &self.fonts,
+            figures: 0,
+            docx: base_docx(&self.fonts),
+        };
 
         if let Some(head) = &self.letterhead {
             w.letterhead(head);
@@ -481,10 +505,11 @@ impl OfficialDocument {
         }
         let mut xml = docx.build();
         xml.font_table = font_table(&self.fonts).into_bytes();
-        // docx-rs has no repeated-header-row flag: header rows carry the (only) `cantSplit`, and we add
-        // `tblHeader` beside it (CT_TrPr allows its children in any order).
+        // docx-rs has no repeated-header-row flag: header rows are the only ones with HEADER_ROW_HEIGHT, and we
+        // add `tblHeader` beside it (CT_TrPr allows its children in any order).
+        let header_height = format!("<w:trHeight w:val=\"{HEADER_ROW_HEIGHT}\" w:hRule=\"atLeast\" />");
         let document = String::from_utf8_lossy(&xml.document)
-            .replace("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />");
+            .replace(&header_height, &format!("{header_height}<w:tblHeader />"));
         xml.document = document.into_bytes();
         let mut out = Cursor::new(Vec::new());
         xml.pack(&mut out).map_err(|e| DocxError::Write(e.to_string()))?;
@@ -502,7 +527,14 @@ pub fn heading_number(depth: usize, n: usize) -> String {
     let zh = || {
         u64::try_from(n)
             .ok()
-            .and_then(|n| n.to_chinese(ChineseVariant::Simple, ChineseCase::Lower, ChineseCountMethod::TenThousand).ok())
+            .and_then(|n| {
+                n.to_chinese(
+                    ChineseVariant::Simple,
+                    ChineseCase::Lower,
+                    ChineseCountMethod::TenThousand,
+                )
+                .ok()
+            })
             .unwrap_or_else(|| n.to_string())
     };
     match depth {
@@ -529,18 +561,28 @@ fn base_docx(fonts: &OfficialFonts) -> Docx {
         .default_size(SIZE_SAN)
         .footer(Footer::new().add_paragraph(page_number(fonts, AlignmentType::Right)))
         .even_footer(Footer::new().add_paragraph(page_number(fonts, AlignmentType::Left)));
-    docx.document = docx
-        .document
-        .doc_grid(DocGrid::new().grid_type(DocGridType::Lines).line_pitch(LINE_PITCH as usize));
+    docx.document = docx.document.doc_grid(
+        DocGrid::new()
+            .grid_type(DocGridType::Lines)
+            .line_pitch(LINE_PITCH as usize),
+    );
     docx
 }
 
 fn run_fonts(east_asia: &str, latin: &str) -> RunFonts {
-    RunFonts::new().east_asia(east_asia).ascii(latin).hi_ansi(latin).cs(latin)
+    RunFonts::new()
+        .east_asia(east_asia)
+        .ascii(latin)
+        .hi_ansi(latin)
+        .cs(latin)
 }
 
 fn exact(line: i32) -> LineSpacing {
-    LineSpacing::new().line_rule(LineSpacingType::Exact).line(line).before(0).after(0)
+    LineSpacing::new()
+        .line_rule(LineSpacingType::Exact)
+        .line(line)
+        .before(0)
+        .after(0)
 }
 
 /// "— 1 —", 宋体 四号, one character in from the outer edge (GB/T 9704-2012 §7.5).
@@ -560,7 +602,10 @@ fn page_number(fonts: &OfficialFonts, align: AlignmentType) -> Paragraph {
         .add_text("1")
         .add_field_char(FieldCharType::End, false)
         .add_text(" —");
-    Paragraph::new().align(align).indent(indent.0, None, indent.1, None).add_run(run)
+    Paragraph::new()
+        .align(align)
+        .indent(indent.0, None, indent.1, None)
+        .add_run(run)
 }
 
 /// `fontTable.xml` naming every font used, each with the substitute Word/WPS takes when it is missing.
@@ -596,7 +641,11 @@ fn font_table(fonts: &OfficialFonts) -> String {
             "Times New Roman" => (None, "roman", "variable"),
             _ => (None, "auto", "variable"),
         };
-        let charset = if name.is_ascii() && alt.is_none() && name != "Noto Serif CJK SC" && name != "Noto Sans CJK SC" {
+        let charset = if name.is_ascii()
+            && alt.is_none()
+            && name != "Noto Serif CJK SC"
+            && name != "Noto Sans CJK SC"
+        {
             "00"
         } else {
             "86" // GB2312
@@ -649,15 +698,24 @@ impl Writer<'_> {
     }
 
     fn blank(&mut self) {
-        let p = Paragraph::new().line_spacing(exact(LINE_PITCH)).add_run(Run::new().size(SIZE_SAN));
+        let p = Paragraph::new()
+            .line_spacing(exact(LINE_PITCH))
+            .add_run(Run::new().size(SIZE_SAN));
         self.push(p);
     }
 
     fn body_paragraph(&self, spans: &[Span], indent: bool) -> Paragraph {
-        let mut p = Paragraph::new().align(AlignmentType::Both).line_spacing(exact(LINE_PITCH));
+        let mut p = Paragraph::new()
+            .align(AlignmentType::Both)
+            .line_spacing(exact(LINE_PITCH));
         if indent {
             p = p
-                .indent(None, Some(SpecialIndentType::FirstLine(2 * BODY_CHAR)), None, None)
+                .indent(
+                    None,
+                    Some(SpecialIndentType::FirstLine(2 * BODY_CHAR)),
+                    None,
+                    None,
+                )
                 .first_line_chars(200);
         }
         for span in spans {
@@ -670,17 +728,32 @@ impl Writer<'_> {
         // 发文机关标志: red 小标宋, larger than the title (GB/T 9704-2012 §7.2.3).
         let mark = Paragraph::new()
             .align(AlignmentType::Center)
-            .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0))
+            .snap_to_grid(false)
+            .line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Auto)
+                    .line(240)
+                    .before(0)
+                    .after(0),
+            )
             .add_run(self.run(&head.mark, &self.fonts.title, 72, false).color("E60012"));
         self.push(mark);
         self.blank();
-        let mut line = Paragraph::new().align(AlignmentType::Center).line_spacing(exact(LINE_PITCH));
+        let mut line = Paragraph::new()
+            .align(AlignmentType::Center)
+            .line_spacing(exact(LINE_PITCH));
         if let Some(number) = &head.number_line {
             line = line.add_run(self.run(number, &self.fonts.body, SIZE_SAN, false));
         }
         // The red separator line under the number line (§7.2.5), drawn as the paragraph's bottom border.
-        line.property = line.property.set_border(
-            ParagraphBorder::new(ParagraphBorderPosition::Bottom).val(BorderType::Single).size(12).space(4).color("E60012"),
+        line.property = line.property.set_borders(
+            ParagraphBorders::with_empty().set(
+                ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                    .val(BorderType::Single)
+                    .size(12)
+                    .space(4)
+                    .color("E60012"),
+            ),
         );
         self.push(line);
         self.blank();
@@ -689,6 +762,7 @@ impl Writer<'_> {
     fn title(&mut self, title: &str) {
         let p = Paragraph::new()
             .align(AlignmentType::Center)
+            .snap_to_grid(false)
             .line_spacing(exact(700))
             .outline_lvl(0)
             .add_run(self.run(title, &self.fonts.title, SIZE_ER, false));
@@ -710,7 +784,13 @@ impl Writer<'_> {
         self.push(p);
     }
 
-    fn section(&mut self, section: &Section, depth: usize, n: usize, numbered: bool) -> Result<(), DocxError> {
+    fn section(
+        &mut self,
+        section: &Section,
+        depth: usize,
+        n: usize,
+        numbered: bool,
+    ) -> Result<(), DocxError> {
         let heading = if numbered {
             format!("{}{}", heading_number(depth, n), section.heading)
         } else {
@@ -743,7 +823,9 @@ impl Writer<'_> {
     }
 
     fn caption(&mut self, text: &str, keep_next: bool) {
-        let p = self.centred(text, &self.fonts.heading1, SIZE_SI, false).keep_next(keep_next);
+        let p = self
+            .centred(text, &self.fonts.heading1, SIZE_SI, false)
+            .keep_next(keep_next);
         self.push(p);
     }
 
@@ -755,11 +837,15 @@ impl Writer<'_> {
         if let Some(caption) = &t.caption {
             self.caption(caption, true);
         }
-        let weights: Vec<u32> = (0..cols).map(|i| t.widths.get(i).copied().unwrap_or(1).max(1)).collect();
+        let weights: Vec<u32> = (0..cols)
+            .map(|i| t.widths.get(i).copied().unwrap_or(1).max(1))
+            .collect();
         let total: u32 = weights.iter().sum();
         let grid: Vec<usize> = weights
             .iter()
-            .map(|w| usize::try_from(u64::from(TEXT_WIDTH_TWIPS) * u64::from(*w) / u64::from(total)).unwrap_or(0))
+            .map(|w| {
+                usize::try_from(u64::from(TEXT_WIDTH_TWIPS) * u64::from(*w) / u64::from(total)).unwrap_or(0)
+            })
             .collect();
         let cell = |text: &str, width: usize, align: CellAlign, header: bool| {
             let alignment = match align {
@@ -767,17 +853,39 @@ impl Writer<'_> {
                 CellAlign::Center => AlignmentType::Center,
                 CellAlign::Right => AlignmentType::Right,
             };
-            let font = if header { &self.fonts.heading1 } else { &self.fonts.body };
+            let font = if header {
+                &self.fonts.heading1
+            } else {
+                &self.fonts.body
+            };
+            // Off the page's line grid, or every table line would take a full 28.95 pt body line.
             let p = Paragraph::new()
                 .align(alignment)
-                .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).line(240).before(0).after(0))
+                .snap_to_grid(false)
+                .line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Auto)
+                        .line(240)
+                        .before(0)
+                        .after(0),
+                )
                 .add_run(self.run(text, font, SIZE_XIAO_SI, false));
-            TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Center).add_paragraph(p)
+            TableCell::new()
+                .width(width, WidthType::Dxa)
+                .vertical_align(VAlignType::Center)
+                .add_paragraph(p)
         };
         let mut rows = Vec::new();
         if !t.header.is_empty() {
-            let cells = (0..cols).map(|i| cell(&t.header[i], grid[i], CellAlign::Center, true)).collect();
-            rows.push(TableRow::new(cells).cant_split());
+            let cells = (0..cols)
+                .map(|i| cell(&t.header[i], grid[i], CellAlign::Center, true))
+                .collect();
+            rows.push(
+                TableRow::new(cells)
+                    .cant_split()
+                    .row_height(HEADER_ROW_HEIGHT)
+                    .height_rule(HeightRule::AtLeast),
+            );
         }
         for row in &t.rows {
             let cells = (0..cols)
@@ -786,7 +894,12 @@ impl Writer<'_> {
                     cell(text, grid[i], t.align.get(i).copied().unwrap_or_default(), false)
                 })
                 .collect();
-            rows.push(TableRow::new(cells));
+            rows.push(
+                TableRow::new(cells)
+                    .cant_split()
+                    .row_height(BODY_ROW_HEIGHT)
+                    .height_rule(HeightRule::AtLeast),
+            );
         }
         let table = Table::new(rows)
             .set_grid(grid)
@@ -824,6 +937,7 @@ impl Writer<'_> {
             .id(format!("rIdImage{index}"));
         let p = Paragraph::new()
             .align(AlignmentType::Center)
+            .snap_to_grid(false)
             .keep_next(f.caption.is_some())
             .add_run(Run::new().add_image(pic));
         self.push(p);
@@ -837,13 +951,19 @@ impl Writer<'_> {
     fn attachments(&mut self, names: &[String]) {
         let numbered = names.len() > 1;
         for (i, name) in names.iter().enumerate() {
-            let item = if numbered { format!("{}. {name}", i + 1) } else { name.clone() };
+            let item = if numbered {
+                format!("{}. {name}", i + 1)
+            } else {
+                name.clone()
+            };
             let (text, indent) = if i == 0 {
                 (format!("附件：{item}"), 2 * BODY_CHAR)
             } else {
                 (item, 5 * BODY_CHAR) // under the first name: 2 characters + "附件："
             };
-            let mut p = Paragraph::new().align(AlignmentType::Left).line_spacing(exact(LINE_PITCH));
+            let mut p = Paragraph::new()
+                .align(AlignmentType::Left)
+                .line_spacing(exact(LINE_PITCH));
             p = if i == 0 {
                 p.indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None)
             } else {
@@ -854,23 +974,28 @@ impl Writer<'_> {
         }
     }
 
-    /// 发文机关署名 two characters from the right, the date under it starting two characters further right
-    /// (GB/T 9704-2012 §7.3.5.2, documents without a seal).
+    /// 发文机关署名 two characters from the right margin and the 成文日期 under it, its first character two characters
+    /// right of the issuer's; when the date is the longer, the date keeps two characters from the margin and the
+    /// issuer moves left (GB/T 9704-2012 §7.3.5.2, documents without a seal). Both lines are placed by their
+    /// left edge, so the two-character offset holds whatever width the reader's font gives the digits.
     fn signature(&mut self, issuer: Option<&str>, date: Option<&str>) {
-        let li = issuer.map(half_chars).unwrap_or(0);
-        let ld = date.map(half_chars).unwrap_or(0);
-        let half = BODY_CHAR / 2;
-        let (ri, rd) = match (issuer, date) {
-            (Some(_), Some(_)) if li >= ld => (4, li - ld),
-            (Some(_), Some(_)) => (ld - li + 4, 0),
-            _ => (4, 4),
+        let text_width = i32::try_from(TEXT_WIDTH_TWIPS).unwrap_or(8845);
+        let two_chars = 2 * BODY_CHAR;
+        let width = |s: Option<&str>| s.map(|s| half_chars(s) * BODY_CHAR / 2).unwrap_or(0);
+        let (li, ld) = (width(issuer), width(date));
+        let (issuer_left, date_left) = if ld <= li {
+            let left = text_width - two_chars - li;
+            (left, left + two_chars)
+        } else {
+            let left = text_width - two_chars - ld;
+            (left - two_chars, left)
         };
-        for (text, right) in [(issuer, ri), (date, rd)] {
+        for (text, left) in [(issuer, issuer_left), (date, date_left)] {
             if let Some(text) = text {
                 let p = Paragraph::new()
-                    .align(AlignmentType::Right)
+                    .align(AlignmentType::Left)
                     .line_spacing(exact(LINE_PITCH))
-                    .indent(None, None, Some(right * half), None)
+                    .indent(Some(left.max(0)), None, None, None)
                     .add_run(self.run(text, &self.fonts.body, SIZE_SAN, false));
                 self.push(p);
             }

@@ -9,5 +9,6 @@
 //! periodic supervision report (督导检查通报), the exports and the web pages all assemble from the same blocks.
 
 pub mod chart;
-pub mod png;
 pub mod docx;
+pub mod png;
+pub mod xlsx;

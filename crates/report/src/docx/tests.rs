@@ -21,7 +21,13 @@ fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
 }
 
 fn xml(parts: &std::collections::BTreeMap<String, Vec<u8>>, name: &str) -> String {
-    String::from_utf8(parts.get(name).unwrap_or_else(|| panic!("{name} missing")).clone()).unwrap()
+    String::from_utf8(
+        parts
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+            .clone(),
+    )
+    .unwrap()
 }
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -38,7 +44,11 @@ fn extract_text(document_xml: &str) -> String {
             } else if n.has_tag_name((W, "br")) {
                 s.push('⏎');
             } else if n.tag_name().name() == "blip" {
-                let id = n.attributes().find(|a| a.name() == "embed").map(|a| a.value()).unwrap_or("?");
+                let id = n
+                    .attributes()
+                    .find(|a| a.name() == "embed")
+                    .map(|a| a.value())
+                    .unwrap_or("?");
                 s.push_str(&format!("[图像 {id}]"));
             }
         }
@@ -53,7 +63,13 @@ fn extract_text(document_xml: &str) -> String {
                 let cells: Vec<String> = row
                     .children()
                     .filter(|n| n.has_tag_name((W, "tc")))
-                    .map(|c| c.descendants().filter(|n| n.has_tag_name((W, "p"))).map(para_text).collect::<Vec<_>>().join(" "))
+                    .map(|c| {
+                        c.descendants()
+                            .filter(|n| n.has_tag_name((W, "p")))
+                            .map(para_text)
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
                     .collect();
                 lines.push(cells.join(" | "));
             }
@@ -68,7 +84,9 @@ fn chart_figure(caption: &str) -> Figure {
         .series("双台子区", [Some(dec!(1.6)), Some(dec!(1.9)), Some(dec!(2.2))])
         .target(dec!(2.5), None)
         .to_svg();
-    Figure::from_svg(&svg, Rasterizer::shared()).unwrap().caption(caption)
+    Figure::from_svg(&svg, Rasterizer::shared())
+        .unwrap()
+        .caption(caption)
 }
 
 fn sample() -> OfficialDocument {
@@ -116,7 +134,14 @@ fn sample() -> OfficialDocument {
 fn the_docx_unzips_into_well_formed_parts() {
     let bytes = sample().to_docx().unwrap();
     let parts = unzip(&bytes);
-    for name in ["[Content_Types].xml", "word/document.xml", "word/styles.xml", "word/fontTable.xml", "word/_rels/document.xml.rels", "word/settings.xml"] {
+    for name in [
+        "[Content_Types].xml",
+        "word/document.xml",
+        "word/styles.xml",
+        "word/fontTable.xml",
+        "word/_rels/document.xml.rels",
+        "word/settings.xml",
+    ] {
         assert!(parts.contains_key(name), "{name} missing: {:?}", parts.keys());
     }
     for (name, data) in &parts {
@@ -140,22 +165,47 @@ fn the_document_holds_title_table_cells_and_escaped_text() {
 #[test]
 fn figures_are_embedded_pngs_with_stable_relationships() {
     let parts = unzip(&sample().to_docx().unwrap());
-    let rels = roxmltree::Document::parse(std::str::from_utf8(&parts["word/_rels/document.xml.rels"]).unwrap()).unwrap();
+    let rels =
+        roxmltree::Document::parse(std::str::from_utf8(&parts["word/_rels/document.xml.rels"]).unwrap())
+            .unwrap();
     let images: Vec<(String, String)> = rels
         .descendants()
         .filter(|n| n.attribute("Type").is_some_and(|t| t.ends_with("/image")))
-        .map(|n| (n.attribute("Id").unwrap().to_owned(), n.attribute("Target").unwrap().to_owned()))
+        .map(|n| {
+            (
+                n.attribute("Id").unwrap().to_owned(),
+                n.attribute("Target").unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(images.len(), 2, "{images:?}");
     let document = xml(&parts, "word/document.xml");
     for (id, target) in &images {
-        assert!(document.contains(&format!("r:embed=\"{id}\"")), "{id} not referenced");
-        let media = parts.get(&format!("word/{target}")).unwrap_or_else(|| panic!("{target} missing"));
-        assert_eq!(png_size(media), Some((1280, if id == "rIdImage1" { 640 } else { png_size(media).unwrap().1 })));
+        assert!(
+            document.contains(&format!("r:embed=\"{id}\"")),
+            "{id} not referenced"
+        );
+        let media = parts
+            .get(&format!("word/{target}"))
+            .unwrap_or_else(|| panic!("{target} missing"));
+        assert_eq!(
+            png_size(media),
+            Some((
+                1280,
+                if id == "rIdImage1" {
+                    640
+                } else {
+                    png_size(media).unwrap().1
+                }
+            ))
+        );
     }
     assert_eq!(images[0].0, "rIdImage1");
     // 150 mm wide, height from the 2:1 aspect ratio
-    assert!(document.contains("cx=\"5400000\" cy=\"2700000\""), "figure size in EMU");
+    assert!(
+        document.contains("cx=\"5400000\" cy=\"2700000\""),
+        "figure size in EMU"
+    );
 }
 
 #[test]
@@ -163,27 +213,49 @@ fn the_page_follows_gb_t_9704() {
     let parts = unzip(&sample().to_docx().unwrap());
     let document = xml(&parts, "word/document.xml");
     assert!(document.contains("<w:pgSz w:w=\"11906\" w:h=\"16838\""), "A4");
-    for m in ["w:top=\"2098\"", "w:bottom=\"1984\"", "w:left=\"1587\"", "w:right=\"1474\""] {
+    for m in [
+        "w:top=\"2098\"",
+        "w:bottom=\"1984\"",
+        "w:left=\"1587\"",
+        "w:right=\"1474\"",
+    ] {
         assert!(document.contains(m), "margin {m}");
     }
     assert!(document.contains("w:linePitch=\"579\""));
-    assert!(document.contains("w:line=\"579\" w:lineRule=\"exact\""), "fixed 28.95 pt body lines");
+    assert!(
+        document.contains("w:line=\"579\" w:lineRule=\"exact\""),
+        "fixed 28.95 pt body lines"
+    );
     assert!(document.contains("w:eastAsia=\"方正小标宋简体\""));
     assert!(document.contains("<w:sz w:val=\"44\" />"), "二号 title");
     assert!(document.contains("w:eastAsia=\"仿宋_GB2312\""));
     assert!(document.contains("w:eastAsia=\"楷体_GB2312\""));
-    assert!(document.contains("<w:tblHeader />"), "header row repeats on each page");
+    assert_eq!(
+        document.matches("<w:tblHeader />").count(),
+        1,
+        "only the header row repeats on each page"
+    );
     let fonts = xml(&parts, "word/fontTable.xml");
     assert!(fonts.contains("<w:font w:name=\"仿宋_GB2312\"><w:altName w:val=\"仿宋\"/>"));
     assert!(fonts.contains("<w:font w:name=\"方正小标宋简体\"><w:altName w:val=\"宋体\"/>"));
     let settings = xml(&parts, "word/settings.xml");
     assert!(settings.contains("evenAndOddHeaders"));
-    let footers: Vec<String> = parts.keys().filter(|k| k.starts_with("word/footer")).map(|k| xml(&parts, k)).collect();
+    let footers: Vec<String> = parts
+        .keys()
+        .filter(|k| k.starts_with("word/footer"))
+        .map(|k| xml(&parts, k))
+        .collect();
     assert_eq!(footers.len(), 2);
     for f in &footers {
-        assert!(f.contains(">PAGE<") && f.contains("— ") && f.contains(" —"), "{f}");
+        assert!(
+            f.contains(">PAGE<") && f.contains("— ") && f.contains(" —"),
+            "{f}"
+        );
     }
-    assert!(footers.iter().any(|f| f.contains("w:val=\"right\"")) && footers.iter().any(|f| f.contains("w:val=\"left\"")));
+    assert!(
+        footers.iter().any(|f| f.contains("w:val=\"right\""))
+            && footers.iter().any(|f| f.contains("w:val=\"left\""))
+    );
 }
 
 #[test]
@@ -208,26 +280,57 @@ fn heading_numbers_follow_the_official_sequence() {
     assert_eq!(chinese_date(jiff::civil::date(2020, 1, 5)), "2020年1月5日");
 }
 
+/// The `w:left` indents of the last two paragraphs (issuer, date).
+fn signature_indents(doc: &OfficialDocument) -> (i32, i32) {
+    let parts = unzip(&doc.to_docx().unwrap());
+    let document = xml(&parts, "word/document.xml");
+    let tree = roxmltree::Document::parse(&document).unwrap();
+    let lefts: Vec<i32> = tree
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "ind")))
+        .filter_map(|n| {
+            n.attributes()
+                .find(|a| a.name() == "left")
+                .map(|a| a.value().parse().unwrap())
+        })
+        .collect();
+    (lefts[lefts.len() - 2], lefts[lefts.len() - 1])
+}
+
 #[test]
 fn the_date_starts_two_characters_right_of_the_issuer() {
-    // issuer 15 characters (30 half), date "2019年12月31日" 7 characters (14 half):
-    // issuer right indent 2 characters; date right indent 30 − 14 = 16 half-characters = 2560 twips.
-    let parts = unzip(&sample().to_docx().unwrap());
-    let document = xml(&parts, "word/document.xml");
-    assert!(document.contains("w:right=\"640\""), "issuer two characters from the right");
-    assert!(document.contains("w:right=\"2560\""), "date under the issuer, two characters further right");
+    // issuer 15 characters (4800 twips) two characters (640) from the right of the 8845-twip text block;
+    // the date starts two characters right of the issuer.
+    let (issuer, date) = signature_indents(&sample());
+    assert_eq!((issuer, date), (8845 - 640 - 4800, 8845 - 640 - 4800 + 640));
+    // A date longer than the issuer keeps two characters from the margin; the issuer moves left.
+    // "2019年12月31日" is 7 characters wide (digits are half width) = 2240 twips.
+    let (issuer, date) = signature_indents(
+        &OfficialDocument::new("t")
+            .issuer("区科技局")
+            .date(jiff::civil::date(2019, 12, 31)),
+    );
+    assert_eq!(date, 8845 - 640 - 2240);
+    assert_eq!(issuer, date - 640);
 }
 
 #[test]
 fn a_figure_that_is_not_png_is_refused() {
-    let doc = OfficialDocument::new("t").section(Section::new("s").figure(Figure::new(b"GIF89a....".to_vec())));
+    let doc =
+        OfficialDocument::new("t").section(Section::new("s").figure(Figure::new(b"GIF89a....".to_vec())));
     assert!(matches!(doc.to_docx(), Err(DocxError::NotPng { index: 1 })));
 }
 
 #[test]
 fn a_minimal_document_and_other_font_sets_work() {
     for fonts in [OfficialFonts::common(), OfficialFonts::noto()] {
-        let parts = unzip(&OfficialDocument::new("通知").number_line("双科办〔2020〕1号").fonts(fonts.clone()).to_docx().unwrap());
+        let parts = unzip(
+            &OfficialDocument::new("通知")
+                .number_line("双科办〔2020〕1号")
+                .fonts(fonts.clone())
+                .to_docx()
+                .unwrap(),
+        );
         let document = xml(&parts, "word/document.xml");
         assert!(document.contains(&format!("w:eastAsia=\"{}\"", fonts.title)));
         roxmltree::Document::parse(&xml(&parts, "word/fontTable.xml")).unwrap();
