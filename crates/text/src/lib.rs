@@ -1,11 +1,19 @@
 //! plantrack-text — reading policy texts (政策文本), pure: no IO.
 //!
-//! Owns normalisation ([`normalize`]), Chinese and Arabic quantities ([`numbers`]), target and task extraction
-//! ([`extract`]), the mapping of indicator phrases onto known indicators ([`indicators`]) and the decoding of raw
-//! bytes into text ([`decode`]).
+//! Owns normalisation ([`normalize`]), Chinese and Arabic quantities ([`numbers`]), the outline of a text
+//! ([`structure`]), target extraction ([`extract`]), the mapping of indicator phrases onto known indicators
+//! ([`indicators`]) and the decoding of raw bytes into text ([`decode`]).
 
-pub mod normalize;
-
-pub use normalize::{NormalizedText, OffsetMap, normalize};
 pub mod decode;
+pub mod extract;
+pub mod indicators;
+pub mod normalize;
 pub mod numbers;
+pub mod structure;
+
+pub use decode::{DecodeError, DecodedText, SourceEncoding, decode};
+pub use extract::{Comparator, DeadlineSource, ExtractedTarget, Extraction, extract};
+pub use indicators::{KnownIndicator, recognise};
+pub use normalize::{NormalizedText, OffsetMap, normalize};
+pub use numbers::{Bound, Quantity, parse_quantity};
+pub use structure::{NodeKind, SectionKind, TaskNode};

@@ -1,0 +1,1047 @@
+//! Target extraction (目标提取): finds the quantitative targets a plan text states — indicator phrase,
+//! comparator, value and unit, deadline, evidence span, lead department — and leaves out what only looks like one:
+//! achieved figures (完成情况), document and meeting numbers (〔2018〕23号, 十三届十次全会), counts of measures
+//! (18项措施), page furniture (浏览次数, 发布日期), base years (比2015年翻一番), numbers in quotes and titles.
+//!
+//! The conventions are those of the development set's answer key (`tests/fixtures/policy-texts/README.md`):
+//! `>=` 达到/达/以上/不少于/建成; `>` 突破/超过/超; `≈` 左右; `=` 为 or none; `growth` 增长/年均增长 (a rate);
+//! `growth>=`/`growth≈` a rate with 以上 (or 达)/左右; `add` 新增/新建; `rank<=` 前N位; `multiple` 翻一番.
+//! The value and unit are kept as written (3万家 is 3 `万家`), with the normalised value beside them.
+//!
+//! Work is linear in the text: each line is cut into sentences and clauses once, each clause scanned once.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::indicators::{KnownIndicator, recognise};
+use crate::normalize::{NormalizedText, normalize};
+use crate::numbers::{Bound, FoundQuantity, Numeral, find_quantities};
+use crate::structure::{Outline, SectionKind, TaskNode, outline};
+
+/// How a target compares its indicator with its value (比较方式), in the answer key's vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Comparator {
+    /// `>=` — 达到, 达, 以上, 不少于, 建成.
+    #[serde(rename = ">=")]
+    AtLeast,
+    /// `>` — 突破, 超过, 超.
+    #[serde(rename = ">")]
+    MoreThan,
+    /// `≈` — 左右.
+    #[serde(rename = "≈")]
+    About,
+    /// `=` — 为, or no comparator word.
+    #[serde(rename = "=")]
+    Equal,
+    /// `<=` — 以内, 以下, 不超过 (beyond the answer key's vocabulary, which has no upper bounds).
+    #[serde(rename = "<=")]
+    AtMost,
+    /// `growth` — 增长, 年均增长: the value is a rate.
+    #[serde(rename = "growth")]
+    Growth,
+    /// `growth>=` — a rate with 以上, or reached (增速达).
+    #[serde(rename = "growth>=")]
+    GrowthAtLeast,
+    /// `growth≈` — a rate with 左右.
+    #[serde(rename = "growth≈")]
+    GrowthAbout,
+    /// `add` — 新增, 新建: an increment, not a level.
+    #[serde(rename = "add")]
+    Add,
+    /// `rank<=` — 前N位.
+    #[serde(rename = "rank<=")]
+    RankAtMost,
+    /// `multiple` — 翻一番, N倍: relative to a base.
+    #[serde(rename = "multiple")]
+    Multiple,
+}
+
+impl Comparator {
+    /// The answer key's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AtLeast => ">=",
+            Self::MoreThan => ">",
+            Self::About => "≈",
+            Self::Equal => "=",
+            Self::AtMost => "<=",
+            Self::Growth => "growth",
+            Self::GrowthAtLeast => "growth>=",
+            Self::GrowthAbout => "growth≈",
+            Self::Add => "add",
+            Self::RankAtMost => "rank<=",
+            Self::Multiple => "multiple",
+        }
+    }
+
+    /// Parses the answer key's spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::AtLeast,
+            Self::MoreThan,
+            Self::About,
+            Self::Equal,
+            Self::AtMost,
+            Self::Growth,
+            Self::GrowthAtLeast,
+            Self::GrowthAbout,
+            Self::Add,
+            Self::RankAtMost,
+            Self::Multiple,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+    }
+
+    pub fn is_growth(self) -> bool {
+        matches!(self, Self::Growth | Self::GrowthAtLeast | Self::GrowthAbout)
+    }
+}
+
+/// Where a target's deadline came from (期限来源).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineSource {
+    /// Written in the target's own sentence (到2020年底, 力争2020年).
+    Written,
+    /// From an earlier sentence of the same section (到2020年, then the targets).
+    Context,
+    /// From a plan term (十三五 → 2020, 十四五 → 2025, 十五五 → 2030) or 今年 (the document's year).
+    Term,
+    /// Nothing in the text: the end of the plan period in the title.
+    PlanPeriod,
+}
+
+/// One extracted target (提取的目标). Offsets are byte offsets: `start`/`end` into the normalised text,
+/// `original_start`/`original_end` into the original (decoded) text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtractedTarget {
+    /// The indicator phrase (指标), as the text words it.
+    pub indicator: String,
+    /// The known indicator's target id (`rd_intensity`), or `None`: a new indicator to define.
+    pub target_id: Option<String>,
+    /// Data elements of the known indicator (empty for a new one).
+    pub data_elements: Vec<String>,
+    pub comparator: Comparator,
+    /// The words that gave the comparator (`达到`, `增速达`, `以上`; empty when none).
+    pub comparator_text: String,
+    /// The value as written (3 for 3万家).
+    pub value: Decimal,
+    /// The unit as written (`万家`).
+    pub unit: String,
+    /// The value with the unit's scale applied (30000).
+    pub normalized_value: Decimal,
+    /// The unit without its scale (`家`).
+    pub normalized_unit: String,
+    /// Deadline year (目标年份).
+    pub deadline: Option<i32>,
+    pub deadline_source: Option<DeadlineSource>,
+    /// The clause(s) stating the target, from the normalised text.
+    pub evidence: String,
+    pub start: usize,
+    pub end: usize,
+    pub original_start: usize,
+    pub original_end: usize,
+    /// 牵头部门 when the text names one for this target.
+    pub lead_department: Option<String>,
+    /// The kind of section the target sits in.
+    pub section: SectionKind,
+    /// How sure the extractor is, 0–1, two decimals.
+    pub confidence: Decimal,
+}
+
+/// Everything read from one policy text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extraction {
+    pub title: String,
+    /// The year the document was issued (发布日期, 成文日期, else the first year of the plan period).
+    pub document_year: Option<i32>,
+    /// The plan period in the title (`(2018—2020年)`).
+    pub plan_period: Option<(i32, i32)>,
+    pub normalized: NormalizedText,
+    pub targets: Vec<ExtractedTarget>,
+    pub tasks: Vec<TaskNode>,
+}
+
+impl Extraction {
+    pub fn normalized_text(&self) -> &str {
+        self.normalized.as_str()
+    }
+}
+
+/// Normalises `original` and extracts its title, targets and task tree.
+pub fn extract(original: &str) -> Extraction {
+    let normalized = normalize(original);
+    let text = normalized.as_str();
+    let Outline { lines, tree } = outline(text);
+    let title = find_title(text);
+    let plan_period = find_period(&title);
+    let document_year = find_document_year(text).or(plan_period.map(|(s, _)| s));
+    let mut targets = Vec::new();
+    let mut ctx = DeadlineContext::default();
+    for line in &lines {
+        if line.heading.is_some() {
+            ctx = DeadlineContext::default();
+        }
+        let content = &text[line.start..line.end];
+        if content.is_empty() || content.starts_with("source:") || content.starts_with("title:") {
+            continue;
+        }
+        let lead = lead_department(content);
+        for (s, e) in split_sentences(content) {
+            let sentence = Span {
+                start: line.start + s,
+                end: line.start + e,
+            };
+            extract_sentence(
+                text,
+                sentence,
+                line.section,
+                &mut ctx,
+                document_year,
+                plan_period,
+                lead.as_deref(),
+                &mut targets,
+            );
+        }
+    }
+    for t in &mut targets {
+        let (os, oe) = normalized.original_range(t.start, t.end);
+        t.original_start = os;
+        t.original_end = oe;
+    }
+    Extraction {
+        title,
+        document_year,
+        plan_period,
+        normalized,
+        targets,
+        tasks: tree,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// The deadline in force while reading a section: set by 到2020年, 十三五, 今年 …, cleared at each heading.
+#[derive(Debug, Clone, Copy, Default)]
+struct DeadlineContext {
+    year: Option<i32>,
+    source: Option<DeadlineSource>,
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Document-level facts
+
+fn find_title(text: &str) -> String {
+    let mut first = None;
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix("title:") {
+            return truncate_chars(rest.trim(), 200);
+        }
+        if first.is_none() && !t.is_empty() && !t.starts_with("source:") {
+            first = Some(t);
+        }
+    }
+    first.map(|t| truncate_chars(t, 200)).unwrap_or_default()
+}
+
+fn truncate_chars(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+/// A four-digit year at the start of `s` (1949–2100).
+fn year_at(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) || b.get(4).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let y: i32 = s[..4].parse().ok()?;
+    (1949..=2100).contains(&y).then_some(y)
+}
+
+/// Is there an ASCII digit right before byte `i`?
+fn digit_before(s: &str, i: usize) -> bool {
+    i > 0 && s.as_bytes()[i - 1].is_ascii_digit()
+}
+
+/// `(2018—2020年)`, `2021-2023年`, `2018年工作实施方案` in the title.
+fn find_period(title: &str) -> Option<(i32, i32)> {
+    let mut single = None;
+    for (i, _) in title.char_indices() {
+        if digit_before(title, i) {
+            continue;
+        }
+        let Some(y1) = year_at(&title[i..]) else { continue };
+        let rest = &title[i + 4..];
+        for dash in ["—", "-", "–", "~", "至", "——"] {
+            if let Some(r) = rest.strip_prefix(dash)
+                && let Some(y2) = year_at(r)
+                && y2 >= y1
+            {
+                return Some((y1, y2));
+            }
+        }
+        if single.is_none() && rest.starts_with('年') && !rest.starts_with("年以来") {
+            single = Some((y1, y1));
+        }
+    }
+    single
+}
+
+/// The year the document was issued: 发布日期/发布时间/成文日期, else the first full date (2018年5月10日,
+/// 2020-01-20) in the text.
+fn find_document_year(text: &str) -> Option<i32> {
+    for key in ["发布日期", "发布时间", "成文日期", "印发日期"] {
+        if let Some(p) = text.find(key) {
+            let after = &text[p + key.len()..];
+            let after = after.trim_start_matches([':', ' ']);
+            if let Some(y) = year_at(after) {
+                return Some(y);
+            }
+        }
+    }
+    for (i, _) in text.char_indices() {
+        if digit_before(text, i) {
+            continue;
+        }
+        let Some(y) = year_at(&text[i..]) else { continue };
+        let rest = &text[i + 4..];
+        let is_date = rest.strip_prefix('年').is_some_and(|r| {
+            let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+            digits > 0 && r[digits..].starts_with('月')
+        }) || rest.strip_prefix('-').is_some_and(|r| {
+            r.len() >= 5 && r.as_bytes()[..2].iter().all(u8::is_ascii_digit) && r[2..].starts_with('-')
+        });
+        if is_date {
+            return Some(y);
+        }
+    }
+    None
+}
+
+/// `(牵头部门:市发改委)`, `(责任单位:市财政局、市税务局)` in a line.
+fn lead_department(line: &str) -> Option<String> {
+    for key in ["牵头部门", "牵头单位", "责任部门", "责任单位", "主责部门", "牵头"] {
+        if let Some(p) = line.find(key) {
+            let after = &line[p + key.len()..];
+            let after = after.trim_start_matches([':', ' ', '为']);
+            let end = after.find([')', ';', '。', '\n']).unwrap_or(after.len());
+            let dept = after[..end].trim();
+            if !dept.is_empty() && dept.chars().count() <= 40 {
+                return Some(dept.to_owned());
+            }
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sentences and clauses
+
+/// Sentence spans in a line: split at `。` `;` `!` `?` outside brackets and quotes.
+fn split_sentences(line: &str) -> Vec<(usize, usize)> {
+    split_at(line, |c| matches!(c, '。' | ';' | '!' | '?'))
+}
+
+/// Clause spans in a sentence: split at `,` `:` as well (but not in `1,000`).
+fn split_clauses(sentence: &str) -> Vec<(usize, usize)> {
+    split_at(sentence, |c| matches!(c, '。' | ';' | '!' | '?' | ',' | ':'))
+}
+
+fn split_at(s: &str, is_sep: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut depth: i32 = 0;
+    let mut start = 0;
+    let bytes = s.as_bytes();
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '《' | '“' | '〔' | '[' | '【' | '‘' => depth += 1,
+            ')' | '》' | '”' | '〕' | ']' | '】' | '’' => depth = (depth - 1).max(0),
+            _ => {}
+        }
+        if depth > 0 || !is_sep(c) {
+            continue;
+        }
+        // `1,000`: a comma between a digit and exactly three digits is a thousands separator.
+        if c == ','
+            && digit_before(s, i)
+            && bytes.get(i + 1..i + 4).is_some_and(|g| g.iter().all(u8::is_ascii_digit))
+            && !bytes.get(i + 4).is_some_and(u8::is_ascii_digit)
+        {
+            continue;
+        }
+        let end = i + c.len_utf8();
+        if end > start {
+            out.push((start, end));
+        }
+        start = end;
+    }
+    if start < s.len() {
+        out.push((start, s.len()));
+    }
+    out
+}
+
+/// Byte ranges of `s` inside quotes or title marks (“…”, 《…》, 〔…〕, ‘…’): numbers there are names, not targets.
+fn protected_ranges(s: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<(char, usize)> = None;
+    for (i, c) in s.char_indices() {
+        match (open, c) {
+            (None, '“' | '《' | '〔' | '‘') => open = Some((c, i)),
+            (Some(('“', st)), '”') | (Some(('《', st)), '》') | (Some(('〔', st)), '〕') | (Some(('‘', st)), '’') => {
+                out.push((st, i + c.len_utf8()));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deadlines
+
+/// Deadline markers in a sentence: (byte offset, year, source).
+fn deadline_marks(
+    sentence: &str,
+    document_year: Option<i32>,
+    protected: &[(usize, usize)],
+) -> Vec<(usize, i32, DeadlineSource)> {
+    let mut out = Vec::new();
+    let inside = |i: usize| protected.iter().any(|&(s, e)| i > s && i < e);
+    for (i, _) in sentence.char_indices() {
+        let rest = &sentence[i..];
+        // 十三五 / 十四五 / 十五五 (optionally quoted — quotes do not protect these)
+        for (term, year) in [("十三五", 2020), ("十四五", 2025), ("十五五", 2030)] {
+            if rest.starts_with(term) {
+                out.push((i, year, DeadlineSource::Term));
+            }
+        }
+        if let Some(y) = document_year {
+            for (word, delta) in [("今年", 0), ("年内", 0), ("本年度", 0), ("明年", 1)] {
+                if rest.starts_with(word) {
+                    out.push((i, y + delta, DeadlineSource::Term));
+                }
+            }
+        }
+        if inside(i) || digit_before(sentence, i) {
+            continue;
+        }
+        let Some(year) = year_at(rest) else { continue };
+        let after = &rest[4..];
+        // A range 2018—2020年: the end year counts.
+        let (year, after) = match ["—", "-", "–", "至"]
+            .iter()
+            .find_map(|d| after.strip_prefix(d).and_then(|r| year_at(r).map(|y2| (y2, &r[4..]))))
+        {
+            Some((y2, a)) => (y2, a),
+            None => (year, after),
+        };
+        let Some(after_nian) = after.strip_prefix('年') else { continue };
+        // Not deadlines: dates (2018年5月), past spans (2019年以来), and a year followed by a month.
+        if after_nian.starts_with("以来")
+            || after_nian.starts_with(|c: char| c.is_ascii_digit())
+            || after_nian.starts_with("度工作")
+        {
+            continue;
+        }
+        let before = &sentence[..i];
+        // 比2015年 / 较2015年 / 与2015年相比: a base year.
+        if before.ends_with('比') || before.ends_with('较') || before.ends_with("与") || before.ends_with("相比") {
+            continue;
+        }
+        let lead_in = ["到", "至", "力争", "确保", "争取", "预计", "力争到", "确保到", "争取到", "截至"];
+        let starts_clause = before.is_empty()
+            || before.ends_with([',', ':', '—', '。', ';'])
+            || lead_in.iter().any(|w| before.ends_with(w));
+        if before.ends_with("截至") || before.ends_with("截止") {
+            continue;
+        }
+        if starts_clause || after_nian.starts_with(['底', '末', '前']) {
+            out.push((i, year, DeadlineSource::Written));
+        }
+    }
+    out
+}
+
+/// Words that say a sentence reports what happened (已完成, 同比增长 …), not what shall be.
+fn is_past_sentence(sentence: &str, document_year: Option<i32>, written_year: Option<i32>) -> bool {
+    const PAST: [&str; 16] = [
+        "已经", "已", "提前完成", "超额完成", "完成了", "取得了", "实现了", "同比", "比上年", "较上年",
+        "截至", "截止", "以来", "累计完成", "全年完成", "达到了",
+    ];
+    const FUTURE: [&str; 9] = ["力争", "确保", "争取", "目标", "预计", "计划", "将", "到20", "至20"];
+    if let (Some(doc), Some(w)) = (document_year, written_year)
+        && w < doc
+    {
+        return true;
+    }
+    PAST.iter().any(|w| sentence.contains(w)) && !FUTURE.iter().any(|w| sentence.contains(w))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Comparator words
+
+/// Verbs right before the value, longest first: (word, comparator).
+const VERBS_BEFORE: [(&str, Comparator); 45] = [
+    ("年均增长率达到", Comparator::GrowthAtLeast),
+    ("年均增速达到", Comparator::GrowthAtLeast),
+    ("增长率达到", Comparator::GrowthAtLeast),
+    ("年均增长率为", Comparator::Growth),
+    ("年均增长率", Comparator::Growth),
+    ("年均增速达", Comparator::GrowthAtLeast),
+    ("增速达到", Comparator::GrowthAtLeast),
+    ("增幅达到", Comparator::GrowthAtLeast),
+    ("增长率达", Comparator::GrowthAtLeast),
+    ("年均增长", Comparator::Growth),
+    ("年均递增", Comparator::Growth),
+    ("增速达", Comparator::GrowthAtLeast),
+    ("增幅达", Comparator::GrowthAtLeast),
+    ("增速为", Comparator::Growth),
+    ("增幅为", Comparator::Growth),
+    ("增长率为", Comparator::Growth),
+    ("不少于", Comparator::AtLeast),
+    ("不低于", Comparator::AtLeast),
+    ("不超过", Comparator::AtMost),
+    ("提高到", Comparator::AtLeast),
+    ("提升到", Comparator::AtLeast),
+    ("提高至", Comparator::AtLeast),
+    ("提升至", Comparator::AtLeast),
+    ("增加到", Comparator::AtLeast),
+    ("增加至", Comparator::AtLeast),
+    ("扩大到", Comparator::AtLeast),
+    ("稳定在", Comparator::Equal),
+    ("保持在", Comparator::Equal),
+    ("控制在", Comparator::AtMost),
+    ("达到", Comparator::AtLeast),
+    ("突破", Comparator::MoreThan),
+    ("超过", Comparator::MoreThan),
+    ("高于", Comparator::MoreThan),
+    ("增至", Comparator::AtLeast),
+    ("增长", Comparator::Growth),
+    ("递增", Comparator::Growth),
+    ("增速", Comparator::Growth),
+    ("建成", Comparator::AtLeast),
+    ("做实", Comparator::AtLeast),
+    ("新增", Comparator::Add),
+    ("新建", Comparator::Add),
+    ("达", Comparator::AtLeast),
+    ("超", Comparator::MoreThan),
+    ("为", Comparator::Equal),
+    ("是", Comparator::Equal),
+];
+
+/// Verbs that open a clause whose value comes later (建成200家…, 做实…5家, 新增…606家).
+const LEADING_VERBS: [(&str, Comparator); 9] = [
+    ("新培育", Comparator::Add),
+    ("新引进", Comparator::Add),
+    ("新认定", Comparator::Add),
+    ("累计建成", Comparator::AtLeast),
+    ("建成", Comparator::AtLeast),
+    ("做实", Comparator::AtLeast),
+    ("新增", Comparator::Add),
+    ("新建", Comparator::Add),
+    ("打造", Comparator::AtLeast),
+];
+
+/// Verbs that follow a value and say what it measures (100%建有研发机构).
+const VERBS_AFTER: [&str; 6] = ["建有", "设立", "建立", "拥有", "开展", "实现"];
+
+/// Clause openers that are not part of the indicator: time, resolve, connectives.
+const CLAUSE_OPENERS: [&str; 14] = [
+    "力争", "确保", "争取", "努力", "预计", "其中", "同时", "并且", "并", "且", "实现", "推动", "使", "全年",
+];
+
+/// Words that make a value a change relative to a base, to be followed by the level (增加一倍,达到1.2%).
+const RELATIVE_CHANGE: [&str; 6] = ["增加一倍", "增长一倍", "提高一倍", "翻一番", "翻两番", "翻番"];
+
+/// Modifiers that may stand alone before a carried-over indicator (三年累计突破1000个).
+fn is_modifier(s: &str) -> bool {
+    let s = s.trim();
+    s.is_empty()
+        || s.chars().count() <= 6
+            && (s.contains("累计") || s.contains("年均") || s == "分别" || s == "均" || s == "总计" || s == "共")
+}
+
+/// Strips openers (力争, 到2020年底, “六个倍增”——, ——) from the start of a clause.
+fn strip_openers(mut s: &str) -> &str {
+    loop {
+        let before = s;
+        s = s.trim_start_matches([' ', '—', '-', ',', ':']);
+        // A quoted label followed by a dash: “六个倍增”——
+        if s.starts_with('“')
+            && let Some(close) = s.find('”')
+            && s[close + '”'.len_utf8()..].starts_with('—')
+        {
+            s = &s[close + '”'.len_utf8()..];
+            continue;
+        }
+        for w in CLAUSE_OPENERS {
+            if let Some(r) = s.strip_prefix(w) {
+                s = r;
+            }
+        }
+        for w in ["到", "至"] {
+            if let Some(r) = s.strip_prefix(w)
+                && year_at(r).is_some()
+            {
+                s = r;
+            }
+        }
+        if let Some(y) = year_at(s).map(|_| &s[4..]) {
+            let mut r = y;
+            for sep in ["—", "-"] {
+                if let Some(r2) = r.strip_prefix(sep)
+                    && year_at(r2).is_some()
+                {
+                    r = &r2[4..];
+                }
+            }
+            if let Some(r) = r.strip_prefix('年') {
+                s = r.trim_start_matches(['底', '末', '前']);
+            }
+        }
+        for term in ["“十三五”", "“十四五”", "“十五五”", "十三五", "十四五", "十五五"] {
+            if let Some(r) = s.strip_prefix(term) {
+                s = r.trim_start_matches(['末', '期', '间', '时']);
+            }
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
+/// The text after a value that names what a value-first clause counts (建成200家行业一流的企业研发机构), up to
+/// the clause end or a verb.
+fn trailing_object(after: &str) -> &str {
+    let t = after.trim_start_matches('的');
+    let end = t.find(['(', ',', ';', '。']).unwrap_or(t.len());
+    t[..end].trim()
+}
+
+/// Counts of measures and other numbered things that are never targets (18项措施, 五个方面, 十项重点工作).
+fn is_count_of_measures(unit: &str, after: &str, before: &str) -> bool {
+    const MEASURE_NOUNS: [&str; 19] = [
+        "措施", "举措", "政策", "任务", "重点", "工作", "内容", "要求", "制度", "机制", "意见", "方面",
+        "大方面", "环节", "倍增", "突破", "行动", "条款", "原则",
+    ];
+    if matches!(unit, "项" | "条" | "个" | "类" | "种" | "大" | "部")
+        && MEASURE_NOUNS.iter().any(|n| after.starts_with(n))
+    {
+        return true;
+    }
+    ["出台", "制定", "印发", "提出", "包括", "阐述了", "共有", "涵盖"]
+        .iter()
+        .any(|w| before.ends_with(w))
+}
+
+/// Units that a target value may carry (a number without one is a year, a code, a page count …).
+fn is_target_unit(unit: &str) -> bool {
+    !unit.is_empty() && !matches!(unit, "万" | "亿" | "千" | "百" | "十万" | "百万" | "千万")
+        || unit == "万亿"
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One sentence
+
+/// A candidate read from one clause before the sentence-level decisions.
+struct Candidate {
+    indicator: String,
+    comparator: Comparator,
+    comparator_text: String,
+    found: FoundQuantity,
+    /// Evidence span (normalised text).
+    span: Span,
+    /// An explicit comparator word or bound was found.
+    explicit: bool,
+    /// The clause is a relative change (翻一番) waiting for the level in the next clause.
+    relative_subject: Option<String>,
+    /// The indicator was carried over from the previous clause's relative change.
+    carried: bool,
+    /// Superseded by the level that followed it.
+    dropped: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn extract_sentence(
+    text: &str,
+    sentence: Span,
+    section: SectionKind,
+    ctx: &mut DeadlineContext,
+    document_year: Option<i32>,
+    plan_period: Option<(i32, i32)>,
+    lead: Option<&str>,
+    out: &mut Vec<ExtractedTarget>,
+) {
+    let s = &text[sentence.start..sentence.end];
+    let protected = protected_ranges(s);
+    let marks = deadline_marks(s, document_year, &protected);
+    let written_year = marks
+        .iter()
+        .find(|m| m.2 == DeadlineSource::Written)
+        .map(|m| m.1);
+    // Achievements are never targets; neither is a sentence about a past year.
+    let past = section == SectionKind::Achievements || is_past_sentence(s, document_year, written_year);
+    if section == SectionKind::Background && written_year.is_none() {
+        update_ctx(ctx, &marks, s.len());
+        return;
+    }
+    let clauses = split_clauses(s);
+    // The relative change (翻一番) of the previous clause: its subject, span and index in `candidates`.
+    let mut pending_relative: Option<(String, Span, usize)> = None;
+    let mut candidates: Vec<(Candidate, Option<i32>, Option<DeadlineSource>)> = Vec::new();
+    for &(cs, ce) in &clauses {
+        let clause = &s[cs..ce];
+        let clause_abs = sentence.start + cs;
+        // Deadline as of this clause: the last mark of this sentence before the clause ends, else the context.
+        let (deadline, source) = match marks.iter().rfind(|m| m.0 < ce) {
+            Some(&(_, y, src)) => (Some(y), Some(src)),
+            None => (ctx.year, ctx.source),
+        };
+        let carry = pending_relative.as_ref().map(|(subject, span, _)| (subject.clone(), *span));
+        let mut relative_here = None;
+        for f in find_quantities(clause) {
+            if protected.iter().any(|&(ps, pe)| cs + f.start >= ps && cs + f.start < pe) {
+                continue;
+            }
+            let Some(c) = read_candidate(clause, clause_abs, &f, section, deadline.is_some(), carry.as_ref())
+            else {
+                continue;
+            };
+            if c.carried
+                && let Some((_, _, idx)) = pending_relative.take()
+                && let Some(slot) = candidates.get_mut(idx)
+            {
+                // A level follows the relative change (翻一番,达到1600亿元): the change is no target of its own.
+                slot.0.dropped = true;
+            }
+            if let Some(subject) = c.relative_subject.clone() {
+                relative_here = Some((subject, c.span, candidates.len()));
+            }
+            candidates.push((c, deadline, source));
+        }
+        pending_relative = relative_here;
+    }
+    candidates.retain(|(c, _, _)| !c.dropped);
+    update_ctx(ctx, &marks, s.len());
+    if past {
+        return;
+    }
+    for (c, deadline, source) in candidates {
+        let (deadline, source) = match (deadline, plan_period) {
+            (Some(y), _) => (Some(y), source),
+            (None, Some((_, end))) => (Some(end), Some(DeadlineSource::PlanPeriod)),
+            (None, None) => (None, None),
+        };
+        // Outside a targets section, a value without a comparator word and without a deadline is a statement,
+        // not a target.
+        if !c.explicit && section != SectionKind::Targets && source != Some(DeadlineSource::Written) {
+            continue;
+        }
+        let known = recognise(&c.indicator, c.comparator, &c.found.quantity.unit);
+        let confidence = confidence(&c, section, source, known.as_ref());
+        let q = &c.found.quantity;
+        out.push(ExtractedTarget {
+            indicator: c.indicator,
+            target_id: known.as_ref().map(|k| k.target_id.to_owned()),
+            data_elements: known
+                .as_ref()
+                .map(|k| k.data_elements.iter().map(|d| (*d).to_owned()).collect())
+                .unwrap_or_default(),
+            comparator: c.comparator,
+            comparator_text: c.comparator_text,
+            value: q.value,
+            unit: q.unit.clone(),
+            normalized_value: q.normalized_value,
+            normalized_unit: q.normalized_unit.clone(),
+            deadline,
+            deadline_source: source,
+            evidence: text[c.span.start..c.span.end].to_owned(),
+            start: c.span.start,
+            end: c.span.end,
+            original_start: 0,
+            original_end: 0,
+            lead_department: lead.map(str::to_owned),
+            section,
+            confidence,
+        });
+    }
+}
+
+fn update_ctx(ctx: &mut DeadlineContext, marks: &[(usize, i32, DeadlineSource)], _len: usize) {
+    if let Some(&(_, y, src)) = marks.last() {
+        ctx.year = Some(y);
+        ctx.source = Some(match src {
+            DeadlineSource::Written => DeadlineSource::Context,
+            other => other,
+        });
+    }
+}
+
+fn confidence(
+    c: &Candidate,
+    section: SectionKind,
+    source: Option<DeadlineSource>,
+    known: Option<&KnownIndicator>,
+) -> Decimal {
+    // Points out of 20, so the result is an exact two-decimal number.
+    let mut points: i64 = 8;
+    if c.explicit {
+        points += 3;
+    }
+    points += match source {
+        Some(DeadlineSource::Written) => 4,
+        Some(DeadlineSource::Context | DeadlineSource::Term) => 3,
+        Some(DeadlineSource::PlanPeriod) => 1,
+        None => 0,
+    };
+    if section == SectionKind::Targets {
+        points += 2;
+    }
+    if known.is_some() {
+        points += 2;
+    }
+    let len = c.indicator.chars().count();
+    if len < 2 {
+        points -= 6;
+    } else if len > 40 {
+        points -= 2;
+    }
+    Decimal::new(points.clamp(1, 19) * 5, 2)
+}
+
+/// Reads one quantity of a clause as a target candidate, or `None` when it is not one.
+fn read_candidate(
+    clause: &str,
+    clause_abs: usize,
+    f: &FoundQuantity,
+    section: SectionKind,
+    deadline_known: bool,
+    pending_relative: Option<&(String, Span)>,
+) -> Option<Candidate> {
+    let q = &f.quantity;
+    let before = &clause[..f.start];
+    let after = &clause[f.end..];
+    if !is_target_unit(&q.unit) {
+        return None;
+    }
+    // Ordinals (第三批), document numbers (12号), sessions (十三届).
+    if before.ends_with('第') || after.starts_with(['号', '届', '次', '期', '版']) {
+        return None;
+    }
+    if is_count_of_measures(&q.unit, after, before) {
+        return None;
+    }
+    // A Chinese numeral counts things in prose (五个方面, 一批, 三大); only with a scale (一百亿元) or right after a
+    // comparator verb is it a value.
+    let chinese_without_scale =
+        q.numeral == Numeral::Chinese && q.normalized_value == q.value && !q.unit.contains('倍');
+
+    // The relative change (翻一番, 增加一倍) of the subject before it.
+    let is_relative = q.numeral == Numeral::Doubling
+        || (q.unit == "倍" && RELATIVE_CHANGE.iter().any(|w| clause[..f.end].ends_with(w)));
+    if is_relative {
+        let verb_len = ["增加", "增长", "提高", "实现", "比"]
+            .iter()
+            .find(|w| before.ends_with(*w))
+            .map_or(0, |w| w.len());
+        let mut subject = strip_openers(&before[..before.len() - verb_len]).trim().to_owned();
+        // 比2015年翻一番: the base (a year, 上年, 基期) is not part of the subject; 比重 is.
+        if let Some(p) = base_of_comparison(&subject) {
+            subject.truncate(p);
+        }
+        let value_multiple = if q.numeral == Numeral::Doubling {
+            q.value
+        } else {
+            q.value + Decimal::ONE
+        };
+        let mut found = f.clone();
+        found.quantity.value = value_multiple;
+        found.quantity.normalized_value = value_multiple;
+        found.quantity.unit = "倍".to_owned();
+        found.quantity.normalized_unit = "倍".to_owned();
+        return Some(Candidate {
+            indicator: subject.clone(),
+            comparator: Comparator::Multiple,
+            comparator_text: clause[f.start..f.end].to_owned(),
+            found,
+            span: Span {
+                start: clause_abs + (clause.len() - clause.trim_start_matches([',', ' ']).len()),
+                end: clause_abs + f.end,
+            },
+            explicit: true,
+            relative_subject: Some(subject),
+            carried: false,
+            dropped: false,
+        });
+    }
+
+    // Comparator right before the value.
+    let mut comparator = None;
+    let mut comparator_text = String::new();
+    let mut head = before;
+    // 前10位 / 前三名: a rank.
+    if before.ends_with('前') && matches!(q.unit.as_str(), "位" | "名") {
+        comparator = Some(Comparator::RankAtMost);
+        comparator_text = format!("前{}", q.unit);
+        head = &before[..before.len() - '前'.len_utf8()];
+        for w in ["进入", "位居", "位列", "排名", "保持"] {
+            if let Some(h) = head.strip_suffix(w) {
+                head = h;
+            }
+        }
+        for w in ["全国", "全省", "全市"] {
+            if let Some(h) = head.strip_suffix(w) {
+                head = h;
+            }
+        }
+    } else {
+        let h = before.strip_suffix('了').unwrap_or(before);
+        if let Some(&(w, c)) = VERBS_BEFORE.iter().find(|(w, _)| h.ends_with(w)) {
+            // 为 and 是 count only as a verb of their own (not 作为, 成为, 但是).
+            let ok = !matches!(w, "为" | "是")
+                || !["作为", "成为", "但是", "就是", "认为", "还是"].iter().any(|x| h.ends_with(x));
+            if ok {
+                comparator = Some(c);
+                comparator_text = w.to_owned();
+                head = &h[..h.len() - w.len()];
+            }
+        }
+    }
+    let verb_before = comparator.is_some();
+    let stripped = strip_openers(head).trim();
+    let mut indicator = stripped.to_owned();
+    // Leading verb: 做实产业技术研究院5家, 新增高新技术企业606家.
+    if comparator.is_none()
+        && let Some(&(w, c)) = LEADING_VERBS.iter().find(|(w, _)| stripped.starts_with(w))
+    {
+        comparator = Some(c);
+        comparator_text = w.to_owned();
+        indicator = stripped[w.len()..].trim().to_owned();
+    }
+    if chinese_without_scale && comparator.is_none() {
+        return None;
+    }
+    let mut indicator_after = "";
+    if indicator.is_empty() && pending_relative.is_none() {
+        // Value first, then what it counts: 建成200家行业一流的企业研发机构.
+        indicator_after = trailing_object(after);
+    } else if comparator.is_none() && VERBS_AFTER.iter().any(|v| after.starts_with(v)) {
+        // A value followed by what it measures: 规模以上科技型工业企业100%建有研发机构.
+        indicator_after = trailing_object(after);
+    }
+    indicator.push_str(indicator_after);
+    // A share stated with 占 but no verb (新增高企占全市40%) is a statement of fact.
+    if !verb_before && (before.contains('占') || before.ends_with('比') || before.ends_with('较')) {
+        return None;
+    }
+    // The bound after the value decides or sharpens the comparator.
+    let explicit = comparator.is_some() || q.bound.is_some();
+    let base = comparator.unwrap_or(Comparator::Equal);
+    let comparator = match (base, q.bound) {
+        (c, Some(Bound::AtLeast)) if c.is_growth() => Comparator::GrowthAtLeast,
+        (c, Some(Bound::About)) if c.is_growth() => Comparator::GrowthAbout,
+        (Comparator::MoreThan, Some(Bound::AtLeast)) => Comparator::MoreThan,
+        (Comparator::Add, _) => Comparator::Add,
+        (_, Some(Bound::AtLeast)) => Comparator::AtLeast,
+        (_, Some(Bound::About)) => Comparator::About,
+        (_, Some(Bound::MoreThan)) => Comparator::MoreThan,
+        (_, Some(Bound::AtMost)) => Comparator::AtMost,
+        (c, None) => c,
+    };
+    if let Some(b) = q.bound {
+        let word = match b {
+            Bound::AtLeast => "以上",
+            Bound::About => "左右",
+            Bound::MoreThan => "余",
+            Bound::AtMost => "以内",
+        };
+        if !comparator_text.contains(word) {
+            comparator_text = if comparator_text.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{comparator_text}…{word}")
+            };
+        }
+    }
+    // Growth needs a rate; a level needs no 增长 in its unit.
+    if comparator.is_growth() && q.unit != "%" && q.unit != "个百分点" {
+        return None;
+    }
+    // Span of the evidence: from the clause's start (or the carried-over subject) to the end of the value and the
+    // words that complete it.
+    let lead_ws = clause.len() - clause.trim_start_matches([',', ' ', ':']).len();
+    let mut span = Span {
+        start: clause_abs + lead_ws,
+        end: clause_abs + f.end + indicator_after_len(after, indicator_after),
+    };
+    // 三年累计突破1000个 after 国家科技计划项目批准数量翻一番: carry the subject over.
+    let mut carried = false;
+    if let Some((subject, rel_span)) = pending_relative
+        && is_modifier(&indicator)
+    {
+        carried = true;
+        let modifier = indicator.trim().to_owned();
+        indicator = if modifier.is_empty() {
+            subject.clone()
+        } else {
+            format!("{subject}({modifier})")
+        };
+        span.start = rel_span.start;
+    }
+    let indicator = truncate_indicator(indicator.trim().trim_end_matches('的'));
+    if indicator.chars().count() < 2 && !(section == SectionKind::Targets && deadline_known) {
+        return None;
+    }
+    Some(Candidate {
+        indicator,
+        comparator,
+        comparator_text,
+        found: f.clone(),
+        span,
+        explicit,
+        relative_subject: None,
+        carried,
+        dropped: false,
+    })
+}
+
+/// Byte offset of a base of comparison (`比2015年`, `比上年`, `较基期`) in a phrase.
+fn base_of_comparison(phrase: &str) -> Option<usize> {
+    phrase.char_indices().rev().find_map(|(i, c)| {
+        let rest = &phrase[i + c.len_utf8()..];
+        let is_base = matches!(c, '比' | '较')
+            && (rest.starts_with(|d: char| d.is_ascii_digit())
+                || ["上年", "去年", "基期", "十二五", "十三五", "十四五", "“十"]
+                    .iter()
+                    .any(|w| rest.starts_with(w)));
+        is_base.then_some(i)
+    })
+}
+
+fn indicator_after_len(after: &str, indicator_after: &str) -> usize {
+    if indicator_after.is_empty() {
+        return 0;
+    }
+    after.find(indicator_after).map_or(0, |p| p + indicator_after.len())
+}
+
+/// Keeps the last 60 characters of an over-long phrase (the head noun is at the end in Chinese).
+fn truncate_indicator(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= 60 {
+        s.to_owned()
+    } else {
+        s.chars().skip(n - 60).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

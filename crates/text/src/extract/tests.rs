@@ -1,0 +1,217 @@
+//! Unit tests of target extraction: the seed, each comparator form, each trap.
+
+use rust_decimal_macros::dec;
+
+use super::*;
+
+const SEED: &str = include_str!("../../tests/fixtures/seed/plan-explanation.original.txt");
+
+fn targets(text: &str) -> Vec<ExtractedTarget> {
+    extract(text).targets
+}
+
+fn one(text: &str) -> ExtractedTarget {
+    let t = targets(text);
+    assert_eq!(t.len(), 1, "expected one target in {text:?}, got {t:#?}");
+    t.into_iter().next().unwrap()
+}
+
+#[test]
+fn the_seed_yields_its_eight_targets() {
+    let e = extract(SEED);
+    let got: Vec<_> = e
+        .targets
+        .iter()
+        .map(|t| {
+            (
+                t.target_id.as_deref(),
+                t.comparator.as_str(),
+                t.value,
+                t.unit.as_str(),
+                t.deadline,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Some("rd_intensity"), ">=", dec!(2.5), "%", Some(2020)),
+            (Some("high_end_talents"), ">=", dec!(15), "人", Some(2020)),
+            (Some("tech_smes"), ">=", dec!(50), "家", Some(2020)),
+            (Some("high_tech_enterprises"), ">=", dec!(20), "家", Some(2020)),
+            (Some("rd_institution_coverage"), "=", dec!(100), "%", Some(2020)),
+            (Some("high_tech_value_added_growth"), "growth>=", dec!(25), "%", Some(2020)),
+            (Some("tech_contract_growth"), "growth>=", dec!(15), "%", Some(2020)),
+            (Some("industrial_tech_institutes"), ">=", dec!(5), "家", Some(2020)),
+        ]
+    );
+    assert!(e.targets.iter().all(|t| t.deadline_source == Some(DeadlineSource::Context)));
+    assert!(e.targets.iter().all(|t| t.section == SectionKind::Targets));
+}
+
+#[test]
+fn seed_evidence_maps_back_to_the_traditional_original() {
+    let e = extract(SEED);
+    let rd = &e.targets[0];
+    assert_eq!(rd.evidence, "全社会研究与开发经费占国内生产总值(GDP)比重达到2.5%");
+    assert_eq!(&e.normalized_text()[rd.start..rd.end], rd.evidence);
+    let original = &SEED[rd.original_start..rd.original_end];
+    assert!(original.starts_with("全社會研究與開發(fā)經(jīng)費"), "{original}");
+    assert!(original.ends_with("達(dá)到2.5%"), "{original}");
+    assert_eq!(e.targets[0].indicator, "全社会研究与开发经费占国内生产总值(GDP)比重");
+    assert_eq!(e.targets[4].indicator, "规模以上科技型工业企业建有研发机构");
+    assert_eq!(e.targets[7].indicator, "产业技术研究院");
+}
+
+#[test]
+fn the_title_and_plan_period_are_read() {
+    let e = extract(SEED);
+    assert!(e.title.starts_with("《双台子区关于落实科技支持"));
+    assert_eq!(e.plan_period, Some((2018, 2020)));
+    assert_eq!(e.document_year, Some(2018));
+}
+
+#[test]
+fn comparators_follow_the_answer_key_vocabulary() {
+    let cases = [
+        ("到2020年,高新技术企业达到20家。", ">=", dec!(20), "家"),
+        ("到2020年,高新技术企业总数突破3万家。", ">", dec!(3), "万家"),
+        ("到2020年,税收减免额超520亿元。", ">", dec!(520), "亿元"),
+        ("到2020年,研发机构建有率稳定在90%左右。", "≈", dec!(90), "%"),
+        ("到2020年,研发投入强度为2.5%。", "=", dec!(2.5), "%"),
+        ("到2018年底,地区生产总值增长7.5%。", "growth", dec!(7.5), "%"),
+        ("到2020年,财政科技投入年均增长10%以上。", "growth>=", dec!(10), "%"),
+        ("到2020年,技术合同成交额增长15%左右。", "growth≈", dec!(15), "%"),
+        ("到2020年,新增高新技术企业10家。", "add", dec!(10), "家"),
+        ("到2020年,综合科技创新水平进入全国前10位。", "rank<=", dec!(10), "位"),
+        ("到2020年,引进高端人才15人以上。", ">=", dec!(15), "人"),
+        ("到2020年,建成200家行业一流的企业研发机构。", ">=", dec!(200), "家"),
+        ("到2020年,研发经费投入比2015年翻一番。", "multiple", dec!(2), "倍"),
+        ("到2020年,研发投入达到一百亿元。", ">=", dec!(100), "亿元"),
+        ("到2020年,孵化面积不少于1,000平方米。", ">=", dec!(1000), "平方米"),
+        ("到2020年,科技型企业达到百分之二十五。", ">=", dec!(25), "%"),
+    ];
+    for (text, cmp, value, unit) in cases {
+        let t = one(text);
+        assert_eq!((t.comparator.as_str(), t.value, t.unit.as_str()), (cmp, value, unit), "{text}");
+        assert_eq!(t.deadline.is_some(), true, "{text}");
+    }
+}
+
+#[test]
+fn a_relative_change_followed_by_its_level_is_one_target() {
+    let t = targets(
+        "到2023年,高新技术企业营业收入翻一番,达到1600亿元;国家科技计划项目批准数量翻一番,三年累计突破1000个。",
+    );
+    let got: Vec<_> = t
+        .iter()
+        .map(|t| (t.indicator.as_str(), t.comparator.as_str(), t.value))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("高新技术企业营业收入", ">=", dec!(1600)),
+            ("国家科技计划项目批准数量(三年累计)", ">", dec!(1000)),
+        ]
+    );
+    assert!(t[0].evidence.starts_with("高新技术企业营业收入翻一番"));
+}
+
+#[test]
+fn a_share_keeps_its_word_for_share() {
+    let t = one("到2023年,研发经费投入占地区生产总值(GDP)比重增加一倍,达到1.2%。");
+    assert_eq!(t.indicator, "研发经费投入占地区生产总值(GDP)比重");
+    assert_eq!(t.target_id.as_deref(), Some("rd_intensity"));
+}
+
+#[test]
+fn the_base_year_of_a_doubling_is_no_deadline_and_no_target() {
+    let t = one("到2020年,研发经费投入比2015年翻一番。");
+    assert_eq!(t.deadline, Some(2020));
+    assert_eq!(t.indicator, "研发经费投入");
+}
+
+#[test]
+fn deadlines_come_from_terms_and_this_year() {
+    let t = one("十三五末,高新技术企业达到20家。");
+    assert_eq!((t.deadline, t.deadline_source), (Some(2020), Some(DeadlineSource::Term)));
+    let t = one("“十四五”期间,高新技术企业达到50家。");
+    assert_eq!(t.deadline, Some(2025));
+    let t = one("到十五五末,高新技术企业达到80家。");
+    assert_eq!(t.deadline, Some(2030));
+    let t = one("发布日期:2019-03-01\n今年,高新技术企业达到30家。");
+    assert_eq!(t.deadline, Some(2019));
+}
+
+#[test]
+fn a_deadline_scopes_the_following_sentences_until_the_next_heading() {
+    let e = extract("(一)主要目标\n到2020年,创新能力显著增强。高新技术企业达到20家。\n(二)重点任务\n新增孵化器3家。\n");
+    assert_eq!(e.targets[0].deadline, Some(2020));
+    assert_eq!(e.targets[0].deadline_source, Some(DeadlineSource::Context));
+    // After the next heading the context is gone; no plan period in this text either.
+    assert_eq!(e.targets[1].deadline, None);
+}
+
+#[test]
+fn the_lead_department_is_read() {
+    let t = one("(二)主要目标\n到2018年底,全市主要经济指标如下:\n——地区生产总值增长7.5%;(牵头部门:市发改委)\n");
+    assert_eq!(t.lead_department.as_deref(), Some("市发改委"));
+    assert_eq!(t.deadline, Some(2018));
+}
+
+#[test]
+fn traps_yield_no_target() {
+    let traps = [
+        // document numbers and dates
+        "盘政办发〔2018〕23号",
+        "2018年5月10日",
+        // page furniture
+        "发布时间:2018-09-03 浏览次数:1129",
+        "联系电话:0427-2360834 网站标识码:2111020001 辽ICP备06000634号-1",
+        // meeting numbers
+        "认真贯彻落实市委十三届十次全会精神。",
+        // counts of measures
+        "出台18项措施,从五个方面推进。",
+        "重点任务阐述了五个方面工作。",
+        "首页 > 2020年全省科技工作会议 > 十项重点工作",
+        // numbers in quotes and titles
+        "深入贯彻落实“4.13”重要讲话、中央12号文件。",
+        "主要科技创新指标实现“六个倍增、六个突破”。",
+        "《辽宁沿海经济带三年攻坚计划(2018—2020年)》",
+        // achieved statistics
+        "一、2019年工作完成情况\n——新增高新技术企业606家,全市高新技术企业数量达到1836家,提前完成任务。",
+        "2019年以来,全市高新技术企业数量达到1836家。",
+        "新增高企占全市40%,国家级双创载体占全市58.3%。",
+        // prose counts
+        "攻克一批关键技术,建设一批省级实验室,进一步完善体制机制。",
+    ];
+    for t in traps {
+        assert_eq!(targets(t), vec![], "{t}");
+    }
+}
+
+#[test]
+fn a_text_without_numbers_has_no_targets() {
+    assert!(targets("加强组织领导,完善工作机制。").is_empty());
+    assert!(targets("").is_empty());
+}
+
+#[test]
+fn glossed_traditional_text_reads_like_simplified() {
+    let t = one("到2020年,高新技術(shù)企業(yè)達(dá)到20家。");
+    assert_eq!(t.indicator, "高新技术企业");
+    assert_eq!(t.target_id.as_deref(), Some("high_tech_enterprises"));
+}
+
+#[test]
+fn full_width_punctuation_and_digits_are_read() {
+    let t = one("到２０２０年，研发经费投入强度达到２．５％。");
+    assert_eq!((t.value, t.unit.as_str(), t.deadline), (dec!(2.5), "%", Some(2020)));
+}
+
+#[test]
+fn comparator_strings_round_trip() {
+    for c in [">=", ">", "≈", "=", "<=", "growth", "growth>=", "growth≈", "add", "rank<=", "multiple"] {
+        assert_eq!(Comparator::parse(c).map(Comparator::as_str), Some(c));
+    }
+}
