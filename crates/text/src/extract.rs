@@ -167,6 +167,37 @@ impl Extraction {
     pub fn normalized_text(&self) -> &str {
         self.normalized.as_str()
     }
+
+    /// The extraction as the `plantrack extract --format json` document:
+    /// `{"title", "document_year", "plan_period", "normalized_text", "targets", "tasks"}`.
+    pub fn to_json(&self) -> ExtractionJson<'_> {
+        ExtractionJson {
+            title: &self.title,
+            document_year: self.document_year,
+            plan_period: self.plan_period.map(|(start, end)| PlanPeriodJson { start, end }),
+            normalized_text: self.normalized.as_str(),
+            targets: &self.targets,
+            tasks: &self.tasks,
+        }
+    }
+}
+
+/// The JSON shape of an [`Extraction`] (the CLI's and the web API's contract).
+#[derive(Debug, Serialize)]
+pub struct ExtractionJson<'a> {
+    pub title: &'a str,
+    pub document_year: Option<i32>,
+    pub plan_period: Option<PlanPeriodJson>,
+    pub normalized_text: &'a str,
+    pub targets: &'a [ExtractedTarget],
+    pub tasks: &'a [TaskNode],
+}
+
+/// The plan period in the title, as `{"start": 2018, "end": 2020}`.
+#[derive(Debug, Serialize)]
+pub struct PlanPeriodJson {
+    pub start: i32,
+    pub end: i32,
 }
 
 /// Normalises `original` and extracts its title, targets and task tree.
@@ -370,7 +401,9 @@ fn split_at(s: &str, is_sep: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
         // `1,000`: a comma between a digit and exactly three digits is a thousands separator.
         if c == ','
             && digit_before(s, i)
-            && bytes.get(i + 1..i + 4).is_some_and(|g| g.iter().all(u8::is_ascii_digit))
+            && bytes
+                .get(i + 1..i + 4)
+                .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
             && !bytes.get(i + 4).is_some_and(u8::is_ascii_digit)
         {
             continue;
@@ -394,7 +427,10 @@ fn protected_ranges(s: &str) -> Vec<(usize, usize)> {
     for (i, c) in s.char_indices() {
         match (open, c) {
             (None, '“' | '《' | '〔' | '‘') => open = Some((c, i)),
-            (Some(('“', st)), '”') | (Some(('《', st)), '》') | (Some(('〔', st)), '〕') | (Some(('‘', st)), '’') => {
+            (Some(('“', st)), '”')
+            | (Some(('《', st)), '》')
+            | (Some(('〔', st)), '〕')
+            | (Some(('‘', st)), '’') => {
                 out.push((st, i + c.len_utf8()));
                 open = None;
             }
@@ -436,14 +472,17 @@ fn deadline_marks(
         let Some(year) = year_at(rest) else { continue };
         let after = &rest[4..];
         // A range 2018—2020年: the end year counts.
-        let (year, after) = match ["—", "-", "–", "至"]
-            .iter()
-            .find_map(|d| after.strip_prefix(d).and_then(|r| year_at(r).map(|y2| (y2, &r[4..]))))
-        {
+        let (year, after) = match ["—", "-", "–", "至"].iter().find_map(|d| {
+            after
+                .strip_prefix(d)
+                .and_then(|r| year_at(r).map(|y2| (y2, &r[4..])))
+        }) {
             Some((y2, a)) => (y2, a),
             None => (year, after),
         };
-        let Some(after_nian) = after.strip_prefix('年') else { continue };
+        let Some(after_nian) = after.strip_prefix('年') else {
+            continue;
+        };
         // Not deadlines: dates (2018年5月), past spans (2019年以来), and a year followed by a month.
         if after_nian.starts_with("以来")
             || after_nian.starts_with(|c: char| c.is_ascii_digit())
@@ -453,10 +492,25 @@ fn deadline_marks(
         }
         let before = &sentence[..i];
         // 比2015年 / 较2015年 / 与2015年相比: a base year.
-        if before.ends_with('比') || before.ends_with('较') || before.ends_with("与") || before.ends_with("相比") {
+        if before.ends_with('比')
+            || before.ends_with('较')
+            || before.ends_with("与")
+            || before.ends_with("相比")
+        {
             continue;
         }
-        let lead_in = ["到", "至", "力争", "确保", "争取", "预计", "力争到", "确保到", "争取到", "截至"];
+        let lead_in = [
+            "到",
+            "至",
+            "力争",
+            "确保",
+            "争取",
+            "预计",
+            "力争到",
+            "确保到",
+            "争取到",
+            "截至",
+        ];
         let starts_clause = before.is_empty()
             || before.ends_with([',', ':', '—', '。', ';'])
             || lead_in.iter().any(|w| before.ends_with(w));
@@ -473,10 +527,26 @@ fn deadline_marks(
 /// Words that say a sentence reports what happened (已完成, 同比增长 …), not what shall be.
 fn is_past_sentence(sentence: &str, document_year: Option<i32>, written_year: Option<i32>) -> bool {
     const PAST: [&str; 16] = [
-        "已经", "已", "提前完成", "超额完成", "完成了", "取得了", "实现了", "同比", "比上年", "较上年",
-        "截至", "截止", "以来", "累计完成", "全年完成", "达到了",
+        "已经",
+        "已",
+        "提前完成",
+        "超额完成",
+        "完成了",
+        "取得了",
+        "实现了",
+        "同比",
+        "比上年",
+        "较上年",
+        "截至",
+        "截止",
+        "以来",
+        "累计完成",
+        "全年完成",
+        "达到了",
     ];
-    const FUTURE: [&str; 9] = ["力争", "确保", "争取", "目标", "预计", "计划", "将", "到20", "至20"];
+    const FUTURE: [&str; 9] = [
+        "力争", "确保", "争取", "目标", "预计", "计划", "将", "到20", "至20",
+    ];
     if let (Some(doc), Some(w)) = (document_year, written_year)
         && w < doc
     {
@@ -566,7 +636,12 @@ fn is_modifier(s: &str) -> bool {
     let s = s.trim();
     s.is_empty()
         || s.chars().count() <= 6
-            && (s.contains("累计") || s.contains("年均") || s == "分别" || s == "均" || s == "总计" || s == "共")
+            && (s.contains("累计")
+                || s.contains("年均")
+                || s == "分别"
+                || s == "均"
+                || s == "总计"
+                || s == "共")
 }
 
 /// Strips openers (力争, 到2020年底, “六个倍增”——, ——) from the start of a clause.
@@ -607,7 +682,8 @@ fn strip_openers(mut s: &str) -> &str {
                 s = r.trim_start_matches(['底', '末', '前']);
             }
         }
-        for term in ["“十三五”", "“十四五”", "“十五五”", "十三五", "十四五", "十五五"] {
+        for term in ["“十三五”", "“十四五”", "“十五五”", "十三五", "十四五", "十五五"]
+        {
             if let Some(r) = s.strip_prefix(term) {
                 s = r.trim_start_matches(['末', '期', '间', '时']);
             }
@@ -629,8 +705,25 @@ fn trailing_object(after: &str) -> &str {
 /// Counts of measures and other numbered things that are never targets (18项措施, 五个方面, 十项重点工作).
 fn is_count_of_measures(unit: &str, after: &str, before: &str) -> bool {
     const MEASURE_NOUNS: [&str; 19] = [
-        "措施", "举措", "政策", "任务", "重点", "工作", "内容", "要求", "制度", "机制", "意见", "方面",
-        "大方面", "环节", "倍增", "突破", "行动", "条款", "原则",
+        "措施",
+        "举措",
+        "政策",
+        "任务",
+        "重点",
+        "工作",
+        "内容",
+        "要求",
+        "制度",
+        "机制",
+        "意见",
+        "方面",
+        "大方面",
+        "环节",
+        "倍增",
+        "突破",
+        "行动",
+        "条款",
+        "原则",
     ];
     if matches!(unit, "项" | "条" | "个" | "类" | "种" | "大" | "部")
         && MEASURE_NOUNS.iter().any(|n| after.starts_with(n))
@@ -683,10 +776,7 @@ fn extract_sentence(
     let s = &text[sentence.start..sentence.end];
     let protected = protected_ranges(s);
     let marks = deadline_marks(s, document_year, &protected);
-    let written_year = marks
-        .iter()
-        .find(|m| m.2 == DeadlineSource::Written)
-        .map(|m| m.1);
+    let written_year = marks.iter().find(|m| m.2 == DeadlineSource::Written).map(|m| m.1);
     // Achievements are never targets; neither is a sentence about a past year.
     let past = section == SectionKind::Achievements || is_past_sentence(s, document_year, written_year);
     if section == SectionKind::Background && written_year.is_none() {
@@ -705,14 +795,25 @@ fn extract_sentence(
             Some(&(_, y, src)) => (Some(y), Some(src)),
             None => (ctx.year, ctx.source),
         };
-        let carry = pending_relative.as_ref().map(|(subject, span, _)| (subject.clone(), *span));
+        let carry = pending_relative
+            .as_ref()
+            .map(|(subject, span, _)| (subject.clone(), *span));
         let mut relative_here = None;
         for f in find_quantities(clause) {
-            if protected.iter().any(|&(ps, pe)| cs + f.start >= ps && cs + f.start < pe) {
+            if protected
+                .iter()
+                .any(|&(ps, pe)| cs + f.start >= ps && cs + f.start < pe)
+            {
                 continue;
             }
-            let Some(c) = read_candidate(clause, clause_abs, &f, section, deadline.is_some(), carry.as_ref())
-            else {
+            let Some(c) = read_candidate(
+                clause,
+                clause_abs,
+                &f,
+                section,
+                deadline.is_some(),
+                carry.as_ref(),
+            ) else {
                 continue;
             };
             if c.carried
@@ -852,7 +953,9 @@ fn read_candidate(
             .iter()
             .find(|w| before.ends_with(*w))
             .map_or(0, |w| w.len());
-        let mut subject = strip_openers(&before[..before.len() - verb_len]).trim().to_owned();
+        let mut subject = strip_openers(&before[..before.len() - verb_len])
+            .trim()
+            .to_owned();
         // 比2015年翻一番: the base (a year, 上年, 基期) is not part of the subject; 比重 is.
         if let Some(p) = base_of_comparison(&subject) {
             subject.truncate(p);
@@ -907,7 +1010,9 @@ fn read_candidate(
         if let Some(&(w, c)) = VERBS_BEFORE.iter().find(|(w, _)| h.ends_with(w)) {
             // 为 and 是 count only as a verb of their own (not 作为, 成为, 但是).
             let ok = !matches!(w, "为" | "是")
-                || !["作为", "成为", "但是", "就是", "认为", "还是"].iter().any(|x| h.ends_with(x));
+                || !["作为", "成为", "但是", "就是", "认为", "还是"]
+                    .iter()
+                    .any(|x| h.ends_with(x));
             if ok {
                 comparator = Some(c);
                 comparator_text = w.to_owned();
@@ -1030,7 +1135,9 @@ fn indicator_after_len(after: &str, indicator_after: &str) -> usize {
     if indicator_after.is_empty() {
         return 0;
     }
-    after.find(indicator_after).map_or(0, |p| p + indicator_after.len())
+    after
+        .find(indicator_after)
+        .map_or(0, |p| p + indicator_after.len())
 }
 
 /// Keeps the last 60 characters of an over-long phrase (the head noun is at the end in Chinese).

@@ -70,11 +70,15 @@ pub fn recognise(phrase: &str, comparator: Comparator, unit: &str) -> Option<Kno
     let percent = unit == "%";
 
     // R&D expenditure over GDP (研发投入强度).
-    if any(&["研发投入强度", "研发经费投入强度", "R&D经费投入强度", "研究与试验发展经费投入强度"])
-        || (any(&["研究与开发", "研究与试验发展", "研发", "R&D"])
-            && any(&["生产总值", "GDP"])
-            && percent
-            && !growth)
+    if any(&[
+        "研发投入强度",
+        "研发经费投入强度",
+        "R&D经费投入强度",
+        "研究与试验发展经费投入强度",
+    ]) || (any(&["研究与开发", "研究与试验发展", "研发", "R&D"])
+        && any(&["生产总值", "GDP"])
+        && percent
+        && !growth)
     {
         return Some(known(
             "rd_intensity",
@@ -87,7 +91,10 @@ pub fn recognise(phrase: &str, comparator: Comparator, unit: &str) -> Option<Kno
         return Some(known(
             "rd_institution_coverage",
             "Share of above-scale tech industrial enterprises with an R&D institution",
-            &["above_scale_tech_industrial_with_rd", "above_scale_tech_industrial"],
+            &[
+                "above_scale_tech_industrial_with_rd",
+                "above_scale_tech_industrial",
+            ],
         ));
     }
     // High-tech industry / product value added: growth, share or level.
@@ -197,8 +204,14 @@ mod tests {
     #[test]
     fn the_seed_phrases_map_to_the_plan_ids() {
         use Comparator::*;
-        assert_eq!(id("全社会研究与开发经费占国内生产总值(GDP)比重", AtLeast, "%"), Some("rd_intensity"));
-        assert_eq!(id("引进高端创新创业人才", AtLeast, "人"), Some("high_end_talents"));
+        assert_eq!(
+            id("全社会研究与开发经费占国内生产总值(GDP)比重", AtLeast, "%"),
+            Some("rd_intensity")
+        );
+        assert_eq!(
+            id("引进高端创新创业人才", AtLeast, "人"),
+            Some("high_end_talents")
+        );
         assert_eq!(id("全区科技型中小企业总数", AtLeast, "家"), Some("tech_smes"));
         assert_eq!(id("高新技术企业", AtLeast, "家"), Some("high_tech_enterprises"));
         assert_eq!(
@@ -209,21 +222,39 @@ mod tests {
             id("全社会高新技术产品增加值增速", GrowthAtLeast, "%"),
             Some("high_tech_value_added_growth")
         );
-        assert_eq!(id("技术合同成交额增速", GrowthAtLeast, "%"), Some("tech_contract_growth"));
-        assert_eq!(id("产业技术研究院", AtLeast, "家"), Some("industrial_tech_institutes"));
+        assert_eq!(
+            id("技术合同成交额增速", GrowthAtLeast, "%"),
+            Some("tech_contract_growth")
+        );
+        assert_eq!(
+            id("产业技术研究院", AtLeast, "家"),
+            Some("industrial_tech_institutes")
+        );
     }
 
     #[test]
     fn look_alikes_stay_new_indicators() {
         use Comparator::*;
         // Not over GDP: not R&D intensity.
-        assert_eq!(id("高企研发经费投入占全省企业研发经费投入的比重", AtLeast, "%"), None);
+        assert_eq!(
+            id("高企研发经费投入占全省企业研发经费投入的比重", AtLeast, "%"),
+            None
+        );
         // Revenue and patents of high-tech enterprises are not their count.
         assert_eq!(id("高新技术企业营业收入", AtLeast, "亿元"), None);
         assert_eq!(id("高企有效发明专利拥有量", MoreThan, "万件"), None);
         assert_eq!(id("地区生产总值", Growth, "%"), None);
-        assert_eq!(id("全省高新技术企业总数", MoreThan, "万家"), Some("high_tech_enterprises"));
-        assert_eq!(id("每万人发明专利拥有量", AtLeast, "件"), Some("invention_patents_per_10k"));
-        assert_eq!(id("技术合同成交额", AtLeast, "亿元"), Some("tech_contract_turnover"));
+        assert_eq!(
+            id("全省高新技术企业总数", MoreThan, "万家"),
+            Some("high_tech_enterprises")
+        );
+        assert_eq!(
+            id("每万人发明专利拥有量", AtLeast, "件"),
+            Some("invention_patents_per_10k")
+        );
+        assert_eq!(
+            id("技术合同成交额", AtLeast, "亿元"),
+            Some("tech_contract_turnover")
+        );
     }
 }

@@ -12,7 +12,7 @@ pub mod numbers;
 pub mod structure;
 
 pub use decode::{DecodeError, DecodedText, SourceEncoding, decode};
-pub use extract::{Comparator, DeadlineSource, ExtractedTarget, Extraction, extract};
+pub use extract::{Comparator, DeadlineSource, ExtractedTarget, Extraction, ExtractionJson, extract};
 pub use indicators::{KnownIndicator, recognise};
 pub use normalize::{NormalizedText, OffsetMap, normalize};
 pub use numbers::{Bound, Quantity, parse_quantity};

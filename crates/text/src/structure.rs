@@ -29,13 +29,31 @@ impl SectionKind {
     pub fn from_heading(title: &str) -> Option<Self> {
         const RULES: [(&[&str], SectionKind); 5] = [
             (
-                &["完成情况", "工作总结", "主要成效", "取得成效", "工作成效", "回顾", "主要成绩", "进展情况"],
+                &[
+                    "完成情况",
+                    "工作总结",
+                    "主要成效",
+                    "取得成效",
+                    "工作成效",
+                    "回顾",
+                    "主要成绩",
+                    "进展情况",
+                ],
                 SectionKind::Achievements,
             ),
-            (&["保障措施", "保障机制", "组织保障", "组织实施", "保障"], SectionKind::Safeguards),
+            (
+                &["保障措施", "保障机制", "组织保障", "组织实施", "保障"],
+                SectionKind::Safeguards,
+            ),
             (&["目标"], SectionKind::Targets),
-            (&["任务", "重点工作", "主要工作", "工作安排", "工作措施", "主要举措"], SectionKind::Tasks),
-            (&["背景", "指导思想", "总体要求", "基本原则", "编制依据", "重要意义"], SectionKind::Background),
+            (
+                &["任务", "重点工作", "主要工作", "工作安排", "工作措施", "主要举措"],
+                SectionKind::Tasks,
+            ),
+            (
+                &["背景", "指导思想", "总体要求", "基本原则", "编制依据", "重要意义"],
+                SectionKind::Background,
+            ),
         ];
         // A heading that lists several parts ("包括三个大方面:主要目标、重点任务、保障措施") announces none.
         if title.contains('、') && title.contains(':') {
@@ -381,7 +399,10 @@ mod tests {
     fn the_seed_has_its_three_parts_with_their_enumerations() {
         let o = outline(SEED);
         let goals = find(&o.tree, "主要目标").unwrap();
-        assert_eq!((goals.label.as_str(), goals.section), ("(一)", SectionKind::Targets));
+        assert_eq!(
+            (goals.label.as_str(), goals.section),
+            ("(一)", SectionKind::Targets)
+        );
         let tasks = find(&o.tree, "重点任务").unwrap();
         assert_eq!(tasks.section, SectionKind::Tasks);
         let labels: Vec<_> = tasks.children.iter().map(|c| c.label.as_str()).collect();
@@ -414,7 +435,10 @@ mod tests {
         assert_eq!(tasks.children.len(), 2);
         assert_eq!(tasks.children[0].children.len(), 2);
         let lab = &tasks.children[0].children[0];
-        assert_eq!((lab.label.as_str(), lab.title.as_str()), ("1.", "全力打造国家实验室"));
+        assert_eq!(
+            (lab.label.as_str(), lab.title.as_str()),
+            ("1.", "全力打造国家实验室")
+        );
         assert_eq!(lab.children[0].title, "以国家实验室建设为主攻方向");
         assert_eq!(lab.section, SectionKind::Tasks);
         assert_eq!(o.tree[1].section, SectionKind::Safeguards);

@@ -5,6 +5,8 @@
 //! year, and its evidence span (mapped back to the original text) overlaps the row's evidence substring.
 //! Run with `cargo test -p plantrack-text --test answer_key -- --nocapture` to see the per-file report.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use std::path::Path;
 
 use plantrack_text::{ExtractedTarget, extract};
@@ -22,7 +24,10 @@ struct KeyRow {
 }
 
 fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/policy-texts"))
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/policy-texts"
+    ))
 }
 
 fn key() -> Vec<KeyRow> {
@@ -94,7 +99,11 @@ fn score() -> Score {
         let original = std::fs::read_to_string(fixtures().join(&file)).unwrap();
         let e = extract(&original);
         let rows: Vec<&KeyRow> = key.iter().filter(|r| r.file == file).collect();
-        println!("== {file}: {} extracted, {} in the key", e.targets.len(), rows.len());
+        println!(
+            "== {file}: {} extracted, {} in the key",
+            e.targets.len(),
+            rows.len()
+        );
         for r in &rows {
             let hit = e.targets.iter().any(|t| matches(r, &original, t));
             s.found += usize::from(hit);
@@ -140,7 +149,12 @@ fn the_development_texts_reach_the_answer_key() {
     );
     // Floors we reach today; raise them as the extractor improves, never lower them silently.
     assert!(s.found >= s.key_rows, "recall {}/{}", s.found, s.key_rows);
-    assert!(s.correct >= s.extracted, "precision {}/{}", s.correct, s.extracted);
+    assert!(
+        s.correct >= s.extracted,
+        "precision {}/{}",
+        s.correct,
+        s.extracted
+    );
 }
 
 #[test]

@@ -1,10 +1,69 @@
-//! `plantrack extract` — draft a plan from a policy text.
+//! `plantrack extract FILE [--format json|toml]` — draft a plan from a policy text (政策文本): normalise it, read
+//! its targets and task tree, and print them. Unusable input (missing, empty, binary, undecodable or oversized
+//! files) exits with code 2 and a message in Chinese and English; a text without targets is not an error.
 
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct ExtractArgs {}
+use plantrack_text::decode::{MAX_TEXT_BYTES, decode};
 
-pub fn run(_args: ExtractArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("extract: not built yet (issue 7)")
+use super::BadInput;
+
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// The policy text: UTF-8, UTF-16 with a byte-order mark, or GBK/GB18030 (detected).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Output: `json` (targets with evidence spans, task tree) or `toml` (a draft plan file, every guess marked
+    /// for review).
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Toml,
+}
+
+pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
+    let bytes = read_bounded(&args.file)?;
+    let decoded = decode(&bytes).map_err(|e| BadInput(format!("{}: {e}", args.file.display())))?;
+    let extraction = plantrack_text::extract(&decoded.text);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &extraction.to_json())?;
+            writeln!(out)?;
+        }
+        Format::Toml => {
+            anyhow::bail!("extract --format toml: not built yet (issue 7)");
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads at most [`MAX_TEXT_BYTES`] + 1 bytes, so an enormous file costs neither the time nor the memory to read
+/// it whole before it is refused.
+fn read_bounded(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let unreadable = |e: std::io::Error| {
+        BadInput(format!(
+            "{}: 无法读取文件 / cannot read the file: {e}",
+            path.display()
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(BadInput(format!(
+            "{}: 这是一个目录,不是文件 / this is a directory, not a file",
+            path.display()
+        ))
+        .into());
+    }
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(MAX_TEXT_BYTES).unwrap_or(u64::MAX) + 1;
+    file.take(limit).read_to_end(&mut bytes).map_err(unreadable)?;
+    Ok(bytes)
 }

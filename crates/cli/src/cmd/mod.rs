@@ -50,7 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(c) => plan::run(c),
         Command::Status(a) => status::run(a, &cli.store),
         Command::Evaluate(a) => evaluate::run(a),
-        Command::Extract(a) => extract::run(a),
+        Command::Extract(a) => extract::run(&a),
     }
 }
 

@@ -40,12 +40,34 @@ fn the_seed_yields_its_eight_targets() {
             (Some("tech_smes"), ">=", dec!(50), "家", Some(2020)),
             (Some("high_tech_enterprises"), ">=", dec!(20), "家", Some(2020)),
             (Some("rd_institution_coverage"), "=", dec!(100), "%", Some(2020)),
-            (Some("high_tech_value_added_growth"), "growth>=", dec!(25), "%", Some(2020)),
-            (Some("tech_contract_growth"), "growth>=", dec!(15), "%", Some(2020)),
-            (Some("industrial_tech_institutes"), ">=", dec!(5), "家", Some(2020)),
+            (
+                Some("high_tech_value_added_growth"),
+                "growth>=",
+                dec!(25),
+                "%",
+                Some(2020)
+            ),
+            (
+                Some("tech_contract_growth"),
+                "growth>=",
+                dec!(15),
+                "%",
+                Some(2020)
+            ),
+            (
+                Some("industrial_tech_institutes"),
+                ">=",
+                dec!(5),
+                "家",
+                Some(2020)
+            ),
         ]
     );
-    assert!(e.targets.iter().all(|t| t.deadline_source == Some(DeadlineSource::Context)));
+    assert!(
+        e.targets
+            .iter()
+            .all(|t| t.deadline_source == Some(DeadlineSource::Context))
+    );
     assert!(e.targets.iter().all(|t| t.section == SectionKind::Targets));
 }
 
@@ -56,9 +78,15 @@ fn seed_evidence_maps_back_to_the_traditional_original() {
     assert_eq!(rd.evidence, "全社会研究与开发经费占国内生产总值(GDP)比重达到2.5%");
     assert_eq!(&e.normalized_text()[rd.start..rd.end], rd.evidence);
     let original = &SEED[rd.original_start..rd.original_end];
-    assert!(original.starts_with("全社會研究與開發(fā)經(jīng)費"), "{original}");
+    assert!(
+        original.starts_with("全社會研究與開發(fā)經(jīng)費"),
+        "{original}"
+    );
     assert!(original.ends_with("達(dá)到2.5%"), "{original}");
-    assert_eq!(e.targets[0].indicator, "全社会研究与开发经费占国内生产总值(GDP)比重");
+    assert_eq!(
+        e.targets[0].indicator,
+        "全社会研究与开发经费占国内生产总值(GDP)比重"
+    );
     assert_eq!(e.targets[4].indicator, "规模以上科技型工业企业建有研发机构");
     assert_eq!(e.targets[7].indicator, "产业技术研究院");
 }
@@ -80,12 +108,27 @@ fn comparators_follow_the_answer_key_vocabulary() {
         ("到2020年,研发机构建有率稳定在90%左右。", "≈", dec!(90), "%"),
         ("到2020年,研发投入强度为2.5%。", "=", dec!(2.5), "%"),
         ("到2018年底,地区生产总值增长7.5%。", "growth", dec!(7.5), "%"),
-        ("到2020年,财政科技投入年均增长10%以上。", "growth>=", dec!(10), "%"),
+        (
+            "到2020年,财政科技投入年均增长10%以上。",
+            "growth>=",
+            dec!(10),
+            "%",
+        ),
         ("到2020年,技术合同成交额增长15%左右。", "growth≈", dec!(15), "%"),
         ("到2020年,新增高新技术企业10家。", "add", dec!(10), "家"),
-        ("到2020年,综合科技创新水平进入全国前10位。", "rank<=", dec!(10), "位"),
+        (
+            "到2020年,综合科技创新水平进入全国前10位。",
+            "rank<=",
+            dec!(10),
+            "位",
+        ),
         ("到2020年,引进高端人才15人以上。", ">=", dec!(15), "人"),
-        ("到2020年,建成200家行业一流的企业研发机构。", ">=", dec!(200), "家"),
+        (
+            "到2020年,建成200家行业一流的企业研发机构。",
+            ">=",
+            dec!(200),
+            "家",
+        ),
         ("到2020年,研发经费投入比2015年翻一番。", "multiple", dec!(2), "倍"),
         ("到2020年,研发投入达到一百亿元。", ">=", dec!(100), "亿元"),
         ("到2020年,孵化面积不少于1,000平方米。", ">=", dec!(1000), "平方米"),
@@ -93,8 +136,12 @@ fn comparators_follow_the_answer_key_vocabulary() {
     ];
     for (text, cmp, value, unit) in cases {
         let t = one(text);
-        assert_eq!((t.comparator.as_str(), t.value, t.unit.as_str()), (cmp, value, unit), "{text}");
-        assert_eq!(t.deadline.is_some(), true, "{text}");
+        assert_eq!(
+            (t.comparator.as_str(), t.value, t.unit.as_str()),
+            (cmp, value, unit),
+            "{text}"
+        );
+        assert!(t.deadline.is_some(), "{text}");
     }
 }
 
@@ -134,7 +181,10 @@ fn the_base_year_of_a_doubling_is_no_deadline_and_no_target() {
 #[test]
 fn deadlines_come_from_terms_and_this_year() {
     let t = one("十三五末,高新技术企业达到20家。");
-    assert_eq!((t.deadline, t.deadline_source), (Some(2020), Some(DeadlineSource::Term)));
+    assert_eq!(
+        (t.deadline, t.deadline_source),
+        (Some(2020), Some(DeadlineSource::Term))
+    );
     let t = one("“十四五”期间,高新技术企业达到50家。");
     assert_eq!(t.deadline, Some(2025));
     let t = one("到十五五末,高新技术企业达到80家。");
@@ -145,7 +195,9 @@ fn deadlines_come_from_terms_and_this_year() {
 
 #[test]
 fn a_deadline_scopes_the_following_sentences_until_the_next_heading() {
-    let e = extract("(一)主要目标\n到2020年,创新能力显著增强。高新技术企业达到20家。\n(二)重点任务\n新增孵化器3家。\n");
+    let e = extract(
+        "(一)主要目标\n到2020年,创新能力显著增强。高新技术企业达到20家。\n(二)重点任务\n新增孵化器3家。\n",
+    );
     assert_eq!(e.targets[0].deadline, Some(2020));
     assert_eq!(e.targets[0].deadline_source, Some(DeadlineSource::Context));
     // After the next heading the context is gone; no plan period in this text either.
@@ -154,7 +206,8 @@ fn a_deadline_scopes_the_following_sentences_until_the_next_heading() {
 
 #[test]
 fn the_lead_department_is_read() {
-    let t = one("(二)主要目标\n到2018年底,全市主要经济指标如下:\n——地区生产总值增长7.5%;(牵头部门:市发改委)\n");
+    let t =
+        one("(二)主要目标\n到2018年底,全市主要经济指标如下:\n——地区生产总值增长7.5%;(牵头部门:市发改委)\n");
     assert_eq!(t.lead_department.as_deref(), Some("市发改委"));
     assert_eq!(t.deadline, Some(2018));
 }
@@ -206,12 +259,27 @@ fn glossed_traditional_text_reads_like_simplified() {
 #[test]
 fn full_width_punctuation_and_digits_are_read() {
     let t = one("到２０２０年，研发经费投入强度达到２．５％。");
-    assert_eq!((t.value, t.unit.as_str(), t.deadline), (dec!(2.5), "%", Some(2020)));
+    assert_eq!(
+        (t.value, t.unit.as_str(), t.deadline),
+        (dec!(2.5), "%", Some(2020))
+    );
 }
 
 #[test]
 fn comparator_strings_round_trip() {
-    for c in [">=", ">", "≈", "=", "<=", "growth", "growth>=", "growth≈", "add", "rank<=", "multiple"] {
+    for c in [
+        ">=",
+        ">",
+        "≈",
+        "=",
+        "<=",
+        "growth",
+        "growth>=",
+        "growth≈",
+        "add",
+        "rank<=",
+        "multiple",
+    ] {
         assert_eq!(Comparator::parse(c).map(Comparator::as_str), Some(c));
     }
 }
