@@ -132,12 +132,13 @@ pub fn compute(
 }
 
 /// Evaluates the profile's deduction for the tax year before `as_of`. `tech_sme_in_tax_year` is asked only when
-/// the 科小 row would change the rate (it costs a second 科小 evaluation).
+/// the 科小 row would change the rate (it costs a second 科小 evaluation); when that cannot be judged, neither can
+/// the deduction.
 pub fn evaluate(
     p: &EnterpriseProfile,
     as_of: Date,
     rules: &Rules,
-    tech_sme_in_tax_year: impl FnOnce() -> bool,
+    tech_sme_in_tax_year: impl FnOnce() -> Result<bool, Missing>,
 ) -> DeductionVerdict {
     let tax_year = as_of.year() - 1;
     let high_tech = p
@@ -165,10 +166,18 @@ pub fn evaluate(
                 rules,
             )
             .map(|r| r.rate);
-            if with != without {
-                kinds.tech_sme = tech_sme_in_tax_year();
+            let status = if with != without {
+                tech_sme_in_tax_year()
+            } else {
+                Ok(false)
+            };
+            match status {
+                Ok(tech_sme) => {
+                    kinds.tech_sme = tech_sme;
+                    compute(tax_year, rd, Decimal::ZERO, kinds, high_tech, Some(code), rules)
+                }
+                Err(m) => DeductionOutcome::CannotJudge(m),
             }
-            compute(tax_year, rd, Decimal::ZERO, kinds, high_tech, Some(code), rules)
         }
     };
     DeductionVerdict {

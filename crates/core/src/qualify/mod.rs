@@ -65,10 +65,17 @@ pub fn evaluate(p: &EnterpriseProfile, as_of: Date, rules: &Rules) -> Evaluation
     let rd_deduction = deduction::evaluate(p, as_of, rules, || {
         // 科小 in the tax year T: 入库 during T (evaluated on T−1 figures), or a 登记编号 issued in T.
         let t = as_of.year() - 1;
-        p.certificates
+        if p.certificates
             .iter()
             .any(|c| c.kind == CertificateKind::TechSme && c.issued_on.year() == t)
-            || tech_sme::evaluate(p, Date::constant(t, 12, 31), rules).qualified() == Some(true)
+        {
+            return Ok(true);
+        }
+        match tech_sme::evaluate(p, Date::constant(t, 12, 31), rules).outcome {
+            TechSmeOutcome::Qualified(_) => Ok(true),
+            TechSmeOutcome::NotQualified => Ok(false),
+            TechSmeOutcome::CannotJudge(m) => Err(m),
+        }
     });
     Evaluation {
         uscc: p.uscc,

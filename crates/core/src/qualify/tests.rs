@@ -866,6 +866,26 @@ fn profile_deduction_uses_the_data_year_and_the_high_tech_rate() {
     assert_eq!(rd.tax_saving, dec!(28.125));
 }
 
+#[test]
+fn deduction_is_not_guessed_when_the_sme_status_matters_and_is_unknown() {
+    // 2017: 科小 75 % against 50 % in general, and no 2016 figures to judge 科小 in 2017.
+    let x = json!({"uscc": CODE, "industry_code": "I6510", "years": [{"year": 2017, "rd_expense": "90"}]});
+    let e = evaluate(&profile(&x), d(2018, 6, 30), &Rules::default());
+    assert_eq!(
+        e.rd_deduction.outcome,
+        DeductionOutcome::CannotJudge(Missing {
+            year: Some(2016),
+            field: Field::Employees
+        })
+    );
+    // 2019: 75 % for everyone, so the status does not matter.
+    let x = json!({"uscc": CODE, "industry_code": "I6510", "years": [{"year": 2019, "rd_expense": "90"}]});
+    let e = evaluate(&profile(&x), d(2020, 6, 30), &Rules::default());
+    assert!(
+        matches!(e.rd_deduction.outcome, DeductionOutcome::Deduction { extra, .. } if extra == dec!(67.5))
+    );
+}
+
 // ---------------------------------------------------------------- explanations and the report
 
 #[test]
@@ -897,7 +917,14 @@ fn every_condition_is_explained_in_both_languages_with_its_source() {
 
 #[test]
 fn the_report_serialises_to_the_issue_shape() {
-    let p = profile(&sme1());
+    // With 2016 figures the 2017 科小 status (which sets the 2017 deduction rate) can be judged.
+    let mut x = sme1();
+    x["years"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"year": 2016, "employees": 100, "tech_staff": 30,
+        "sales_revenue": "2000", "rd_expense": "100", "cost_expense_total": "1800", "total_assets": "4000"}));
+    let p = profile(&x);
     let rules = Rules::default();
     let e = evaluate(&p, SME_DAY, &rules);
     let g = gaps(&p, &e, &rules);
