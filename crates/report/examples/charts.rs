@@ -94,16 +94,46 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .to_svg(),
         ),
     ];
+    let started = std::time::Instant::now();
     let raster = Rasterizer::shared();
     println!(
-        "CJK font: {:?}; renders Chinese: {}",
+        "fonts: {} faces loaded in {:?}; CJK sans: {:?}; CJK serif: {:?}; renders Chinese: {}",
+        raster.face_count(),
+        started.elapsed(),
         raster.cjk_family(),
+        raster.cjk_serif_family(),
         raster.renders_chinese()
     );
     for (name, svg) in &charts {
         std::fs::write(dir.join(format!("{name}.svg")), svg)?;
-        std::fs::write(dir.join(format!("{name}.png")), raster.render_scaled(svg, 2)?)?;
+        let t = std::time::Instant::now();
+        let png = raster.render_scaled(svg, 2)?;
+        println!(
+            "{name}: {} bytes of SVG, PNG at 2x in {:?}",
+            svg.len(),
+            t.elapsed()
+        );
+        std::fs::write(dir.join(format!("{name}.png")), png)?;
     }
+    // SVG generation cost, for the dashboard's budget (eight sparklines per page).
+    let t = std::time::Instant::now();
+    let mut bytes = 0;
+    for i in 0..8000u32 {
+        let v = rust_decimal::Decimal::from(i % 97);
+        bytes += Sparkline::new(
+            "高新技术企业数",
+            [
+                ("2017", Some(v)),
+                ("2018", None),
+                ("2019", Some(v + dec!(3))),
+                ("2020", Some(v + dec!(5.5))),
+            ],
+        )
+        .target(dec!(20), Some("2020".into()))
+        .to_svg()
+        .len();
+    }
+    println!("8000 sparklines ({bytes} bytes) in {:?}", t.elapsed());
     println!("wrote {}", dir.display());
     Ok(())
 }
