@@ -107,7 +107,9 @@ struct RawFile {
     task_areas: Vec<RawTaskArea>,
     #[serde(default)]
     safeguards: Vec<RawSafeguard>,
-    supervision: Option<toml::Table>,
+    /// `[supervision]`: typed here so that a bad rule is reported at its line; absent means the defaults.
+    #[serde(default)]
+    supervision: crate::supervise::SupervisionRules,
 }
 
 #[derive(Deserialize)]

@@ -34,9 +34,8 @@ pub struct Plan {
     pub(crate) goals: Vec<Goal>,
     pub(crate) task_areas: Vec<TaskArea>,
     pub(crate) safeguards: Vec<SafeguardMeasure>,
-    /// Reserved for the supervision rules (issue 6): kept as read, not interpreted here.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) supervision: Option<toml::Table>,
+    /// The supervision rules (`[supervision]`); the defaults when the file has none.
+    pub(crate) supervision: crate::supervise::SupervisionRules,
 }
 
 impl Plan {
@@ -135,8 +134,9 @@ impl Plan {
         self.tasks().find(|t| &t.id == id)
     }
 
-    /// The `[supervision]` table of the plan file, uninterpreted (reserved for issue 6).
-    pub fn supervision(&self) -> Option<&toml::Table> {
-        self.supervision.as_ref()
+    /// The supervision rules of the plan file's `[supervision]` table (due dates, warning lights, reminders,
+    /// scoring), with the documented defaults for whatever it leaves out.
+    pub fn supervision(&self) -> &crate::supervise::SupervisionRules {
+        &self.supervision
     }
 }

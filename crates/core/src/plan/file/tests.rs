@@ -149,7 +149,8 @@ fn embedded_plan_metadata_and_org_tree_are_as_the_issue_says() {
         assert!(p.department(&t.lead).is_some());
         assert!(!t.principal_leader.is_empty() && !t.leader_in_charge.is_empty());
     }
-    assert!(p.supervision().is_none());
+    // The plan file spells out the supervision defaults in comments only.
+    assert_eq!(p.supervision(), &crate::supervise::SupervisionRules::default());
 }
 
 // ---- bad input: each its own message with file, line, field and reason ----------------------------------
@@ -312,11 +313,70 @@ fn several_problems_are_reported_together_in_line_order() {
 }
 
 #[test]
-fn supervision_table_is_kept_as_read() {
-    let text = format!(
-        "{}\n[supervision]\nlights = {{ yellow_days = 3 }}\n",
-        embedded::SHUANGTAIZI_TOML
+fn supervision_rules_are_read_typed_and_a_bad_rule_is_reported_at_its_line() {
+    let p = Plan::from_toml(
+        &variant(
+            "[supervision.lights]\n",
+            "[supervision.lights]\nnear_deadline_days = 7\n",
+        ),
+        "x.toml",
+    )
+    .unwrap();
+    assert_eq!(p.supervision().lights.near_deadline_days, 7);
+    assert_eq!(p.supervision().scoring, crate::supervise::ScoringRules::default());
+
+    let text = variant(
+        "[supervision.lights]\n",
+        "[supervision.lights]\nnear_deadline_dayz = 7\n",
     );
-    let p = Plan::from_toml(&text, "x.toml").unwrap();
-    assert!(p.supervision().unwrap().contains_key("lights"));
+    let errs = Plan::from_toml(&text, "x.toml").unwrap_err().0;
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("near_deadline_dayz"))
+        .unwrap()
+        + 1;
+    assert_eq!(errs[0].line, Some(line), "{}", errs[0]);
+    assert!(errs[0].to_string().contains("near_deadline_dayz"), "{}", errs[0]);
+}
+
+#[test]
+fn the_commented_supervision_defaults_in_the_plan_file_are_the_defaults() {
+    // Uncommenting every `# key = value` line of the [supervision] section must give exactly the defaults, and
+    // every default must be spelled out there.
+    let text = embedded::SHUANGTAIZI_TOML;
+    let section = &text[text.find("\n[supervision]").unwrap()..];
+    let uncommented: String = section
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            // A commented setting is a line that is itself valid TOML; prose is not.
+            Some(rest) if toml::from_str::<toml::Table>(rest).is_ok_and(|t| !t.is_empty()) => rest,
+            _ => l,
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let rules: crate::supervise::SupervisionRules = toml::from_str(&uncommented)
+        .map(|t: toml::Table| {
+            crate::supervise::SupervisionRules::from_toml_table(t["supervision"].as_table().unwrap().clone())
+                .unwrap()
+        })
+        .unwrap();
+    assert_eq!(rules, crate::supervise::SupervisionRules::default());
+    let spelled: toml::Table = toml::from_str(&uncommented).unwrap();
+    let defaults = toml::Value::try_from(crate::supervise::SupervisionRules::default()).unwrap();
+    let keys = |v: &toml::Value| -> Vec<String> {
+        fn walk(prefix: &str, v: &toml::Value, out: &mut Vec<String>) {
+            if let Some(t) = v.as_table() {
+                for (k, v) in t {
+                    walk(&format!("{prefix}.{k}"), v, out);
+                }
+            } else {
+                out.push(prefix.to_string());
+            }
+        }
+        let mut out = Vec::new();
+        walk("", v, &mut out);
+        out.sort();
+        out
+    };
+    assert_eq!(keys(&spelled["supervision"]), keys(&defaults));
 }
