@@ -2,6 +2,8 @@
 //! (1 province, 14 cities, 100 districts = 115 units; annual data 2017–2020), on the embedded plan.
 //! Target (issue 4): under 1 s. Run: `cargo bench -p plantrack-core --bench status`.
 
+#![allow(clippy::unwrap_used)] // a benchmark on fixed, generated data
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
