@@ -254,26 +254,40 @@ impl<'a> Evaluator<'a> {
 
     /// Flow over one calendar period: own figure, else the children's sum.
     fn flow(&self, el: &DataElementId, org: &OrgUnitCode, p: Period) -> Result<Decimal, NoValue> {
-        if let Some(v) = self.own_flow(el, org, p) {
-            return Ok(v);
+        let gap = match self.own_flow(el, org, p) {
+            Ok(v) => return Ok(v),
+            Err(gap) => gap,
+        };
+        if self.children.get(org).is_some_and(|k| !k.is_empty()) {
+            return self.sum_children(el, org, p, |c| self.flow(el, c, p));
         }
-        self.sum_children(el, org, p, |c| self.flow(el, c, p))
+        Err(NoValue::Missing {
+            element: el.clone(),
+            org_unit: org.clone(),
+            period: gap,
+        })
     }
 
-    /// The unit's own figure for a period, from the period itself or all of its parts.
-    fn own_flow(&self, el: &DataElementId, org: &OrgUnitCode, p: Period) -> Option<Decimal> {
+    /// The unit's own figure for a period, from the period itself or all of its parts. On failure, the period
+    /// that is missing: the first missing part when some parts have data, the period itself when none has.
+    fn own_flow(&self, el: &DataElementId, org: &OrgUnitCode, p: Period) -> Result<Decimal, Period> {
         if let Some(v) = self.data.get(org, el, p) {
-            return Some(v);
+            return Ok(v);
         }
         let parts = p.parts();
-        if parts.is_empty() {
-            return None;
+        if parts.is_empty() || !self.data.has_any(org, el) {
+            return Err(p);
+        }
+        let results: Vec<_> = parts.iter().map(|q| self.own_flow(el, org, *q)).collect();
+        if results.iter().all(Result::is_err) {
+            return Err(p);
         }
         let mut sum = Decimal::ZERO;
-        for q in parts {
-            sum = sum.checked_add(self.own_flow(el, org, q)?)?;
+        for r in results {
+            // An overflow (beyond 7.9 × 10²⁸) is not a real amount; it is reported as the period lacking a value.
+            sum = sum.checked_add(r?).ok_or(p)?;
         }
-        Some(sum)
+        Ok(sum)
     }
 
     /// Stock at the end of month `end`: own figure, else the children's sum.

@@ -127,7 +127,11 @@ fn a_year_with_a_missing_quarter_has_no_flow_value() {
     let err = e
         .element(&num, &org("211102"), Window::of(per("2019")))
         .unwrap_err();
-    assert!(matches!(err, NoValue::Missing { period, .. } if period == per("2019")));
+    // The message names the quarter that is missing, not just the year.
+    assert!(
+        matches!(err, NoValue::Missing { period, .. } if period == per("2019Q3")),
+        "{err:?}"
+    );
 }
 
 #[test]
