@@ -209,7 +209,7 @@ impl Tx {
             .push(", ")
             .bind(now)
             .push(")");
-        st.query()
+        st.query(self.backend())
             .execute(self.conn())
             .await
             .map_err(|e| StoreError::from(e).on("session"))?;
@@ -223,7 +223,7 @@ impl Tx {
     pub async fn delete_session(&mut self, token: &str) -> Result<(), StoreError> {
         let mut st = Stmt::new("delete from session where session_id = ");
         st.bind(secret_hash(token)).push(" returning app_user_id");
-        if let Some(row) = st.query().fetch_optional(self.conn()).await? {
+        if let Some(row) = st.query(self.backend()).fetch_optional(self.conn()).await? {
             let user: i64 = get(&row, "app_user_id")?;
             self.audit("logout", "app_user", &user.to_string(), None, None)
                 .await?;
@@ -235,7 +235,11 @@ impl Tx {
     pub async fn delete_user_sessions(&mut self, user_id: i64) -> Result<u64, StoreError> {
         let mut st = Stmt::new("delete from session where app_user_id = ");
         st.bind(user_id);
-        let n = st.query().execute(self.conn()).await?.rows_affected();
+        let n = st
+            .query(self.backend())
+            .execute(self.conn())
+            .await?
+            .rows_affected();
         if n > 0 {
             let after = serde_json::json!({ "sessions_ended": n });
             self.audit("logout_all", "app_user", &user_id.to_string(), None, Some(after))
@@ -271,7 +275,7 @@ impl Tx {
             .bind(now);
         st.push(") returning api_token_id");
         let row = st
-            .query()
+            .query(self.backend())
             .fetch_one(self.conn())
             .await
             .map_err(|e| StoreError::from(e).on("api_token"))?;
@@ -303,10 +307,21 @@ impl Tx {
             .push(" where api_token_id = ")
             .bind(id)
             .push(" and revoked = 0");
-        if st.query().execute(self.conn()).await?.rows_affected() == 0 {
+        if st
+            .query(self.backend())
+            .execute(self.conn())
+            .await?
+            .rows_affected()
+            == 0
+        {
             let mut st = Stmt::new("select api_token_id from api_token where api_token_id = ");
             st.bind(id);
-            if st.query().fetch_optional(self.conn()).await?.is_none() {
+            if st
+                .query(self.backend())
+                .fetch_optional(self.conn())
+                .await?
+                .is_none()
+            {
                 return Err(StoreError::not_found("api_token", id));
             }
             return Ok(());
@@ -334,7 +349,7 @@ impl Store {
         ));
         st.bind(secret_hash(token)).push(" and expires_at > ").bind(now);
         let mut conn = self.pool.acquire().await?;
-        let Some(row) = st.query().fetch_optional(&mut *conn).await? else {
+        let Some(row) = st.query(self.backend()).fetch_optional(&mut *conn).await? else {
             return Ok(None);
         };
         let session = session_from_row(&row)?;
@@ -361,7 +376,7 @@ impl Store {
             .bind(now)
             .push(" where session_id = ")
             .bind(&session.session_id);
-        st.query().execute(&self.pool).await?;
+        st.query(self.backend()).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -369,7 +384,11 @@ impl Store {
     pub async fn purge_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError> {
         let mut st = Stmt::new("delete from session where expires_at <= ");
         st.bind(now);
-        Ok(st.query().execute(&self.pool).await?.rows_affected())
+        Ok(st
+            .query(self.backend())
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
     }
 
     /// The user an API bearer token authenticates (not revoked, not expired, user enabled).
@@ -383,7 +402,7 @@ impl Store {
         ));
         st.bind(secret_hash(token)).push(" and revoked = 0");
         let mut conn = self.pool.acquire().await?;
-        let Some(row) = st.query().fetch_optional(&mut *conn).await? else {
+        let Some(row) = st.query(self.backend()).fetch_optional(&mut *conn).await? else {
             return Ok(None);
         };
         let t = token_from_row(&row)?;
@@ -395,7 +414,7 @@ impl Store {
         {
             let mut st = Stmt::new("update api_token set last_used_at = ");
             st.bind(now).push(" where api_token_id = ").bind(t.id);
-            st.query().execute(&mut *conn).await?;
+            st.query(self.backend()).execute(&mut *conn).await?;
         }
         let user = crate::record::fetch_by_id::<AppUser>(&mut conn, t.user_id).await?;
         Ok(user.filter(|u| !u.record.disabled).map(|u| (t, u)))
@@ -407,14 +426,14 @@ impl Store {
             "select {TOKEN_COLUMNS} from api_token where app_user_id = "
         ));
         st.bind(user_id).push(" order by api_token_id desc");
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend()).fetch_all(&self.pool).await?;
         rows.iter().map(token_from_row).collect()
     }
 
     /// Users, for the accounts page.
     pub async fn users(&self) -> Result<Vec<Stored<AppUser>>, StoreError> {
         let st = Stmt::new(format!("{} order by username", select_list::<AppUser>()));
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend()).fetch_all(&self.pool).await?;
         rows.iter().map(stored_from_row).collect()
     }
 
@@ -426,7 +445,7 @@ impl Store {
     ) -> Result<Option<Timestamp>, StoreError> {
         let mut st = Stmt::new("select locked_until from login_throttle where throttle_key = ");
         st.bind(key);
-        let row = st.query().fetch_optional(&self.pool).await?;
+        let row = st.query(self.backend()).fetch_optional(&self.pool).await?;
         let until: Option<Timestamp> = match row {
             Some(r) => get(&r, "locked_until")?,
             None => None,
@@ -457,7 +476,7 @@ impl Store {
             .push(" then 1 else login_throttle.failures + 1 end, ");
         st.push("window_started_at = case when login_throttle.window_started_at < $4 then $2 else login_throttle.window_started_at end, ");
         st.push("updated_at = $2 returning failures, locked_until");
-        let row = st.query().fetch_one(tx.conn()).await?;
+        let row = st.query(self.backend()).fetch_one(tx.conn()).await?;
         let failures: i64 = get(&row, "failures")?;
         let mut locked_until: Option<Timestamp> = get(&row, "locked_until")?;
         if failures >= policy.max_failures {
@@ -467,7 +486,7 @@ impl Store {
                 .push(", failures = 0, window_started_at = ")
                 .bind(now);
             st.push(" where throttle_key = ").bind(key);
-            st.query().execute(tx.conn()).await?;
+            st.query(self.backend()).execute(tx.conn()).await?;
             locked_until = Some(until);
         }
         tx.commit().await?;
@@ -481,7 +500,7 @@ impl Store {
     pub async fn throttle_reset(&self, key: &str) -> Result<(), StoreError> {
         let mut st = Stmt::new("delete from login_throttle where throttle_key = ");
         st.bind(key);
-        st.query().execute(&self.pool).await?;
+        st.query(self.backend()).execute(&self.pool).await?;
         Ok(())
     }
 }

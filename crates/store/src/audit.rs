@@ -99,7 +99,10 @@ impl Tx {
             .push(", ")
             .bind(now);
         st.push(") returning import_batch_id");
-        let id: i64 = get(&st.query().fetch_one(self.conn()).await?, "import_batch_id")?;
+        let id: i64 = get(
+            &st.query(self.backend()).fetch_one(self.conn()).await?,
+            "import_batch_id",
+        )?;
         let after = serde_json::to_value(summary).unwrap_or(serde_json::Value::Null);
         self.audit("import", "import_batch", &id.to_string(), None, Some(after))
             .await?;
@@ -141,7 +144,7 @@ impl Store {
         let mut count = Stmt::new("select count(*) as n from audit_event");
         count.push(&cond.sql);
         count.params.clone_from(&cond.params);
-        let total: i64 = get(&count.query().fetch_one(&mut *conn).await?, "n")?;
+        let total: i64 = get(&count.query(self.backend()).fetch_one(&mut *conn).await?, "n")?;
         let mut st = Stmt::new(
             "select audit_event_id, created_at, actor, ip, action, entity, entity_id, before_json, after_json from audit_event",
         );
@@ -151,7 +154,7 @@ impl Store {
             .bind(limit)
             .push(" offset ")
             .bind(offset);
-        let rows = st.query().fetch_all(&mut *conn).await?;
+        let rows = st.query(self.backend()).fetch_all(&mut *conn).await?;
         let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
         let items = rows
             .iter()

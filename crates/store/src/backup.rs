@@ -88,7 +88,7 @@ impl Store {
                     st.push(&format!(" where {key} > ")).bind_param(l);
                 }
                 st.push(&format!(" order by {key} limit {PAGE}"));
-                let rows = st.query().fetch_all(&mut *tx).await?;
+                let rows = st.query(self.backend()).fetch_all(&mut *tx).await?;
                 for r in &rows {
                     let mut values = Vec::with_capacity(columns.len());
                     for c in &columns {
@@ -160,7 +160,7 @@ impl Store {
         let mut tx = self.begin(actor).await?;
         for t in order.iter().rev() {
             Stmt::new(format!("delete from {t}"))
-                .query()
+                .query(self.backend())
                 .execute(tx.conn())
                 .await?;
         }
@@ -195,7 +195,7 @@ impl Store {
                     let sql = format!(
                         "select setval(pg_get_serial_sequence('{t}', '{id}'), coalesce(max({id}), 0) + 1, false) from {t}"
                     );
-                    Stmt::new(sql).query().execute(tx.conn()).await?;
+                    Stmt::new(sql).query(self.backend()).execute(tx.conn()).await?;
                 }
             }
         }
@@ -378,7 +378,7 @@ async fn insert_rows(
             }
             st.push(")");
         }
-        st.query()
+        st.query(tx.backend())
             .execute(tx.conn())
             .await
             .map_err(|e| StoreError::from(e).on(table))?;
@@ -402,7 +402,7 @@ async fn copy_table(
             st.push(&format!(" where {key} > ")).bind_param(l);
         }
         st.push(&format!(" order by {key} limit {PAGE}"));
-        let rows = st.query().fetch_all(&src.pool).await?;
+        let rows = st.query(src.backend()).fetch_all(&src.pool).await?;
         let values = rows
             .iter()
             .map(|r| {

@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use plantrack_core::period::Period;
 use plantrack_core::plan::model::DerivationRule;
 use plantrack_core::qualify::IndustryCode;
+use plantrack_core::qualify::above_scale::threshold_wan;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -42,12 +43,11 @@ pub struct Evidence {
 /// The category of talent the plan counts (高端创新创业人才).
 pub const HIGH_END_TALENT: &str = "高端创新创业人才";
 
-/// 规模以上工业企业: 年主营业务收入 2000 万元及以上的工业法人单位 (国统字〔2010〕87号, from 2011), unless the
-/// statistics bureau's designation is recorded.
-pub const ABOVE_SCALE_REVENUE_WAN: Decimal = Decimal::from_parts(2000, 0, 0, false, 0);
-
-/// Whether a year's figures make an enterprise 规上工业: the recorded designation if any, else the rule.
+/// Whether a year's figures make an enterprise 规上工业 (规模以上工业企业): the statistics bureau's designation
+/// when recorded, else the rule — an industrial unit (GB/T 4754 sections B, C, D) with 主营业务收入 at or above
+/// the year's threshold (国统字〔2010〕87号; `core::qualify::above_scale::threshold_wan`).
 pub fn is_above_scale_industrial(
+    year: i32,
     designated: Option<bool>,
     industry_code: Option<&str>,
     main_business_revenue: Option<Decimal>,
@@ -58,7 +58,8 @@ pub fn is_above_scale_industrial(
     let industrial = industry_code
         .and_then(|c| IndustryCode::parse(c).ok())
         .is_some_and(|c| c.is_industrial());
-    industrial && main_business_revenue.is_some_and(|r| r >= ABOVE_SCALE_REVENUE_WAN)
+    let threshold = threshold_wan(i16::try_from(year).unwrap_or(i16::MAX));
+    industrial && main_business_revenue.is_some_and(|r| r >= threshold)
 }
 
 impl Store {
@@ -101,7 +102,7 @@ impl Store {
     }
 
     async fn enterprise_evidence(&self, st: Stmt) -> Result<Vec<Evidence>, StoreError> {
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend()).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(Evidence {
@@ -165,13 +166,13 @@ impl Store {
              ((q.kind = 'tech_sme' and q.year = $2) or \
               (q.kind = 'high_tech' and q.issued_on <= $1 and q.valid_until >= $1)))",
         );
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend()).fetch_all(&self.pool).await?;
         let mut out = Vec::new();
         for r in &rows {
             let revenue: Option<Decimal> = get(r, "main_business_revenue")?;
             let designated: Option<bool> = get(r, "above_scale_industrial")?;
             let industry: Option<String> = get(r, "industry_code")?;
-            if !is_above_scale_industrial(designated, industry.as_deref(), revenue) {
+            if !is_above_scale_industrial(year, designated, industry.as_deref(), revenue) {
                 continue;
             }
             let level: Option<String> = get(r, "rd_institution_level")?;
@@ -197,7 +198,7 @@ impl Store {
             .bind(start)
             .push(" and introduced_on <= ")
             .bind(end);
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend()).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(Evidence {
@@ -220,7 +221,7 @@ impl Store {
             "select contract_number, org_unit_code, turnover from tech_contract where registered_on >= ",
         );
         st.bind(start).push(" and registered_on <= ").bind(end);
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend()).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(Evidence {
@@ -239,7 +240,7 @@ impl Store {
             "select name, org_unit_code from platform where kind = 'industrial_tech_institute' and recognised_on <= ",
         );
         st.bind(day).push(" and (revoked_on is null or revoked_on > $1)");
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend()).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(Evidence {
@@ -272,22 +273,22 @@ mod tests {
 
     #[test]
     fn above_scale_threshold_is_inclusive_and_industrial_only() {
-        assert!(is_above_scale_industrial(
-            None,
-            Some("C3511"),
-            Some(dec!(2000.00))
-        ));
+        let c3511 = Some("C3511");
+        assert!(is_above_scale_industrial(2019, None, c3511, Some(dec!(2000.00))));
+        assert!(!is_above_scale_industrial(2019, None, c3511, Some(dec!(1999.99))));
+        assert!(is_above_scale_industrial(2009, None, c3511, Some(dec!(500))));
         assert!(!is_above_scale_industrial(
+            2019,
             None,
-            Some("C3511"),
-            Some(dec!(1999.99))
+            Some("I6510"),
+            Some(dec!(9000))
         ));
-        assert!(!is_above_scale_industrial(None, Some("I6510"), Some(dec!(9000))));
-        assert!(!is_above_scale_industrial(None, None, Some(dec!(9000))));
-        assert!(is_above_scale_industrial(Some(true), None, None));
+        assert!(!is_above_scale_industrial(2019, None, None, Some(dec!(9000))));
+        assert!(is_above_scale_industrial(2019, Some(true), None, None));
         assert!(!is_above_scale_industrial(
+            2019,
             Some(false),
-            Some("C3511"),
+            c3511,
             Some(dec!(9000))
         ));
     }

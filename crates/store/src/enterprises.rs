@@ -273,7 +273,7 @@ impl Store {
         let mut st = Stmt::new(select_list::<EnterpriseYear>());
         st.push(" where uscc = ").bind(uscc).push(" order by year");
         let years = st
-            .query()
+            .query(self.backend())
             .fetch_all(&mut *conn)
             .await?
             .iter()
@@ -284,7 +284,7 @@ impl Store {
             .bind(uscc)
             .push(" order by issued_on, number");
         let qualifications = st
-            .query()
+            .query(self.backend())
             .fetch_all(&mut *conn)
             .await?
             .iter()
@@ -295,7 +295,7 @@ impl Store {
             .bind(uscc)
             .push(" order by occurred_on, title");
         let records = st
-            .query()
+            .query(self.backend())
             .fetch_all(&mut *conn)
             .await?
             .iter()
@@ -314,7 +314,7 @@ impl Store {
         let mut st = Stmt::new(select_list::<EnterpriseYear>());
         st.push(" where year = ").bind(year).push(" order by uscc");
         let mut conn = self.pool.acquire().await?;
-        st.query()
+        st.query(self.backend())
             .fetch_all(&mut *conn)
             .await?
             .iter()

@@ -68,6 +68,15 @@ pub fn default_sqlite_path() -> PathBuf {
         .join(DEFAULT_DB_FILE)
 }
 
+/// The engine behind a connection.
+pub(crate) fn backend_of(conn: &sqlx::AnyConnection) -> Backend {
+    if conn.backend_name() == "PostgreSQL" {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
 /// The `sqlite:` URL for a file path, creating it on first open.
 pub fn sqlite_url(path: &Path) -> String {
     // `mode=rwc`: create if missing. Percent-encode what the URL parser would take as query or fragment.

@@ -101,7 +101,7 @@ impl Store {
         }
         st.push(" order by data_element, org_unit_code, period_start, period");
         let mut conn = self.pool.acquire().await?;
-        let rows = st.query().fetch_all(&mut *conn).await?;
+        let rows = st.query(self.backend()).fetch_all(&mut *conn).await?;
         rows.iter().map(stored_from_row::<Observation>).collect()
     }
 
@@ -118,7 +118,7 @@ impl Store {
             .bind(to);
         st.push(" order by data_element, org_unit_code, period_start, period");
         let mut conn = self.pool.acquire().await?;
-        let rows = st.query().fetch_all(&mut *conn).await?;
+        let rows = st.query(self.backend()).fetch_all(&mut *conn).await?;
         rows.iter().map(stored_from_row::<Observation>).collect()
     }
 }

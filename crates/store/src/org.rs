@@ -49,7 +49,7 @@ impl Store {
             .bind(on)
             .push(") order by code");
         let mut conn = self.pool.acquire().await?;
-        let rows = st.query().fetch_all(&mut *conn).await?;
+        let rows = st.query(self.backend()).fetch_all(&mut *conn).await?;
         rows.iter()
             .map(crate::record::stored_from_row::<OrgUnit>)
             .collect()
@@ -66,7 +66,7 @@ impl Store {
             .bind(on)
             .push(")");
         let mut conn = self.pool.acquire().await?;
-        let row = st.query().fetch_optional(&mut *conn).await?;
+        let row = st.query(self.backend()).fetch_optional(&mut *conn).await?;
         row.as_ref()
             .map(crate::record::stored_from_row::<OrgUnit>)
             .transpose()
@@ -76,7 +76,7 @@ impl Store {
     pub async fn org_subtree_codes(&self, root: &str, on: Date) -> Result<Vec<String>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let st = subtree_cte(root, on, "select code from subtree order by code");
-        let rows = st.query().fetch_all(&mut *conn).await?;
+        let rows = st.query(self.backend()).fetch_all(&mut *conn).await?;
         rows.iter()
             .map(|r| crate::sql::get::<String>(r, "code"))
             .collect()

@@ -41,7 +41,7 @@ impl Tx {
         }
         let mut st = Stmt::new("select coalesce(max(revision), 0) as r from plan_file where plan_key = ");
         st.bind(plan_key);
-        let last: i64 = get(&st.query().fetch_one(self.conn()).await?, "r")?;
+        let last: i64 = get(&st.query(self.backend()).fetch_one(self.conn()).await?, "r")?;
         let file = PlanFile {
             plan_key: plan_key.to_owned(),
             revision: last + 1,
@@ -61,7 +61,7 @@ async fn current_plan(
     st.push(" where plan_key = ")
         .bind(plan_key)
         .push(" order by revision desc limit 1");
-    let row = st.query().fetch_optional(conn).await?;
+    let row = st.query(crate::backend_of(conn)).fetch_optional(conn).await?;
     row.as_ref().map(stored_from_row::<PlanFile>).transpose()
 }
 
@@ -79,7 +79,7 @@ impl Store {
             select_list::<PlanFile>()
         ));
         let mut conn = self.pool.acquire().await?;
-        let rows = st.query().fetch_all(&mut *conn).await?;
+        let rows = st.query(self.backend()).fetch_all(&mut *conn).await?;
         rows.iter().map(stored_from_row::<PlanFile>).collect()
     }
 }

@@ -79,6 +79,10 @@ macro_rules! record {
                 vec![$($crate::sql::ToParam::to_param(&self.$field)),+]
             }
 
+            fn key(&self) -> Vec<$crate::sql::Param> {
+                vec![$($crate::sql::ToParam::to_param(&self.$key)),+]
+            }
+
             fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, $crate::StoreError> {
                 Ok($ty { $($field: $crate::sql::FromColumn::from_column(row, stringify!($field))
                     .map_err(|e| e.on($table))?),+ })
@@ -239,7 +243,7 @@ pub(crate) async fn fetch_by_id<T: Record>(
 ) -> Result<Option<Stored<T>>, StoreError> {
     let mut st = Stmt::new(select_list::<T>());
     st.push(&format!(" where {} = ", T::ID)).bind(id);
-    let row = st.query().fetch_optional(conn).await?;
+    let row = st.query(crate::backend_of(conn)).fetch_optional(conn).await?;
     row.as_ref().map(stored_from_row::<T>).transpose()
 }
 
@@ -268,7 +272,7 @@ pub(crate) async fn fetch_by_key<T: Record>(
 ) -> Result<Option<Stored<T>>, StoreError> {
     let mut st = Stmt::new(select_list::<T>());
     key_condition::<T>(&mut st, key)?;
-    let row = st.query().fetch_optional(conn).await?;
+    let row = st.query(crate::backend_of(conn)).fetch_optional(conn).await?;
     row.as_ref().map(stored_from_row::<T>).transpose()
 }
 
@@ -339,12 +343,15 @@ pub(crate) async fn list<T: Record>(
     let offset = q.offset.max(0);
     let mut count = Stmt::new(format!("select count(*) as n from {}", T::ENTITY));
     where_clause::<T>(&mut count, q)?;
-    let total: i64 = get(&count.query().fetch_one(&mut *conn).await?, "n")?;
+    let total: i64 = get(
+        &count.query(crate::backend_of(conn)).fetch_one(&mut *conn).await?,
+        "n",
+    )?;
     let mut st = Stmt::new(select_list::<T>());
     where_clause::<T>(&mut st, q)?;
     st.push(&format!(" order by {}, {} ", T::ORDER, T::ID));
     st.push("limit ").bind(limit).push(" offset ").bind(offset);
-    let rows = st.query().fetch_all(conn).await?;
+    let rows = st.query(crate::backend_of(conn)).fetch_all(conn).await?;
     let items = rows.iter().map(stored_from_row::<T>).collect::<Result<_, _>>()?;
     Ok(Page {
         items,
@@ -384,7 +391,7 @@ impl Tx {
         st.push(", 1, ").bind(now).push(", ").bind(now);
         st.push(&format!(") returning {}", T::ID));
         let row = st
-            .query()
+            .query(self.backend())
             .fetch_one(self.conn())
             .await
             .map_err(|e| StoreError::from(e).on(T::ENTITY))?;
@@ -431,7 +438,7 @@ impl Tx {
         st.push(&format!(" where {} = ", T::ID)).bind(id);
         st.push(" and version = ").bind(expected_version);
         let done = st
-            .query()
+            .query(self.backend())
             .execute(self.conn())
             .await
             .map_err(|e| StoreError::from(e).on(T::ENTITY))?;
@@ -461,7 +468,7 @@ impl Tx {
         let mut st = Stmt::new(format!("delete from {} where {} = ", T::ENTITY, T::ID));
         st.bind(id).push(" and version = ").bind(expected_version);
         let done = st
-            .query()
+            .query(self.backend())
             .execute(self.conn())
             .await
             .map_err(|e| StoreError::from(e).on(T::ENTITY))?;
@@ -544,23 +551,17 @@ impl Tx {
         let mut seen: HashSet<Vec<KeyPart>> = HashSet::with_capacity(rows.len());
         for r in rows {
             r.check()?;
-            if !seen.insert(key_parts(&r.key())) {
+            let key = r.key();
+            if !seen.insert(key_parts(&key)) {
                 return Err(StoreError::invalid(
                     T::ENTITY,
                     &T::KEY.join("+"),
-                    format!(
-                        "同一批次中重复 / duplicate key in one batch: {}",
-                        key_text(&r.key())
-                    ),
+                    format!("同一批次中重复 / duplicate key in one batch: {}", key_text(&key)),
                 ));
             }
         }
         drop(seen);
-        let ncols = T::COLUMNS.len() + 3;
-        // SQLite accepts 32 766 bound values per statement, PostgreSQL 65 535; 500 rows amortise the
-        // per-statement cost without making the statement text large.
-        let chunk = (30_000 / ncols).clamp(1, 500);
-        for part in rows.chunks(chunk) {
+        for part in rows.chunks(upsert_chunk_rows::<T>()) {
             counts += self.upsert_chunk(part, audit_inserts).await?;
         }
         Ok(counts)
@@ -571,21 +572,31 @@ impl Tx {
         rows: &[T],
         audit_inserts: bool,
     ) -> Result<UpsertCounts, StoreError> {
-        let existing = self.existing_by_key::<T>(rows).await?;
+        // Each row's values are computed once (decimal formatting is the costliest part of a bulk import).
+        let values: Vec<Vec<Param>> = rows.iter().map(Record::values).collect();
+        let key_pos = key_positions::<T>();
+        let keys: Vec<Vec<KeyPart>> = values.iter().map(|v| key_parts_at(v, &key_pos)).collect();
+        let existing = self.existing_by_key::<T>(&values, &key_pos).await?;
         let mut counts = UpsertCounts::default();
-        let mut write: Vec<&T> = Vec::with_capacity(rows.len());
-        let mut changed: Vec<(&Stored<T>, &T)> = Vec::new();
-        for r in rows {
-            match existing.get(&key_parts(&r.key())) {
+        let mut write: Vec<usize> = Vec::with_capacity(rows.len());
+        let mut changed: Vec<(Stored<T>, usize)> = Vec::new();
+        for (i, (r, key)) in rows.iter().zip(&keys).enumerate() {
+            match existing.by_key.get(key) {
                 None => {
                     counts.inserted += 1;
-                    write.push(r);
+                    write.push(i);
                 }
-                Some(old) if old.record == *r || !r.supersedes(&old.record) => counts.unchanged += 1,
-                Some(old) => {
-                    counts.updated += 1;
-                    changed.push((old, r));
-                    write.push(r);
+                // Stored values are canonical, so equal values mean an unchanged row; parse only the others.
+                Some((_, old_values)) if *old_values == values[i] => counts.unchanged += 1,
+                Some((row, _)) => {
+                    let old = stored_from_row::<T>(&existing.rows[*row])?;
+                    if old.record == *r || !r.supersedes(&old.record) {
+                        counts.unchanged += 1;
+                    } else {
+                        counts.updated += 1;
+                        changed.push((old, i));
+                        write.push(i);
+                    }
                 }
             }
         }
@@ -600,9 +611,10 @@ impl Tx {
         ));
         st.sql.reserve(write.len() * (T::COLUMNS.len() + 3) * 6);
         st.params.reserve(write.len() * (T::COLUMNS.len() + 3));
-        for (i, r) in write.iter().enumerate() {
-            st.push(if i == 0 { "(" } else { ", (" });
-            for v in r.values() {
+        let mut values: Vec<Option<Vec<Param>>> = values.into_iter().map(Some).collect();
+        for (n, &i) in write.iter().enumerate() {
+            st.push(if n == 0 { "(" } else { ", (" });
+            for v in values[i].take().unwrap_or_default() {
                 st.bind_param(v).push(", ");
             }
             st.push("1, ").bind(now).push(", ").bind(now).push(")");
@@ -615,88 +627,158 @@ impl Tx {
             "version = {}.version + 1, updated_at = excluded.updated_at",
             T::ENTITY
         ));
-        let returning = audit_inserts && counts.inserted > 0;
-        if returning {
+        let backend = self.backend();
+        if audit_inserts && counts.inserted > 0 {
             st.push(&format!(" returning {}, {}", T::ID, T::KEY.join(", ")));
-            let rows = st
-                .query()
+            let returned = st
+                .into_query(backend)
                 .fetch_all(self.conn())
                 .await
                 .map_err(|e| StoreError::from(e).on(T::ENTITY))?;
-            let mut ids = HashMap::with_capacity(rows.len());
-            for row in &rows {
+            let mut ids = HashMap::with_capacity(returned.len());
+            for row in &returned {
                 let key = T::KEY
                     .iter()
                     .map(|c| key_part_from_row(row, c))
                     .collect::<Result<Vec<_>, _>>()?;
                 ids.insert(key, get::<i64>(row, T::ID)?);
             }
-            for r in write
-                .iter()
-                .filter(|r| !existing.contains_key(&key_parts(&r.key())))
-            {
-                let id = ids.get(&key_parts(&r.key())).copied().unwrap_or_default();
-                self.audit("create", T::ENTITY, &id.to_string(), None, Some(r.audit_json()))
-                    .await?;
+            for &i in write.iter().filter(|&&i| !existing.by_key.contains_key(&keys[i])) {
+                let id = ids.get(&keys[i]).copied().unwrap_or_default();
+                self.audit(
+                    "create",
+                    T::ENTITY,
+                    &id.to_string(),
+                    None,
+                    Some(rows[i].audit_json()),
+                )
+                .await?;
             }
         } else {
-            st.query()
+            st.into_query(backend)
                 .execute(self.conn())
                 .await
                 .map_err(|e| StoreError::from(e).on(T::ENTITY))?;
         }
-        for (old, new) in changed {
+        for (old, i) in changed {
             self.audit(
                 "update",
                 T::ENTITY,
                 &old.id.to_string(),
                 Some(old.record.audit_json()),
-                Some(new.audit_json()),
+                Some(rows[i].audit_json()),
             )
             .await?;
         }
         Ok(counts)
     }
 
+    /// The stored rows with the keys of `values`, with their raw column values for a cheap comparison.
     async fn existing_by_key<T: Record>(
         &mut self,
-        rows: &[T],
-    ) -> Result<HashMap<Vec<KeyPart>, Stored<T>>, StoreError> {
-        let mut st = Stmt::new(select_list::<T>());
-        if T::KEY.len() == 1 {
+        values: &[Vec<Param>],
+        key_pos: &[usize],
+    ) -> Result<Existing, StoreError> {
+        let mut st;
+        if key_pos.len() == 1 {
+            st = Stmt::new(select_list::<T>());
             st.push(&format!(" where {} in (", T::KEY[0]));
-            for (i, r) in rows.iter().enumerate() {
+            for (i, v) in values.iter().enumerate() {
                 if i > 0 {
                     st.push(", ");
                 }
-                for v in r.key() {
-                    st.bind_param(v);
-                }
+                st.bind_param(v[key_pos[0]].clone());
             }
             st.push(")");
         } else {
-            // Row-value IN needs a subquery on SQLite; VALUES is one on both engines.
-            st.push(&format!(" where ({}) in (values ", T::KEY.join(", ")));
-            for (i, r) in rows.iter().enumerate() {
+            // Join with a VALUES list (columns column1, column2 … on both engines). A row-value
+            // `(a, b) in (values …)` would be portable too, but SQLite answers it with a full table scan.
+            st = Stmt::new(format!(
+                "select {id}, version, created_at, updated_at, {cols} from (values ",
+                id = T::ID,
+                cols = T::COLUMNS
+                    .iter()
+                    .map(|c| format!("t.{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ));
+            for (i, v) in values.iter().enumerate() {
                 st.push(if i == 0 { "(" } else { ", (" });
-                for (j, v) in r.key().into_iter().enumerate() {
+                for (j, &p) in key_pos.iter().enumerate() {
                     if j > 0 {
                         st.push(", ");
                     }
-                    st.bind_param(v);
+                    st.bind_param(v[p].clone());
                 }
                 st.push(")");
             }
-            st.push(")");
+            st.push(&format!(") k join {} t on ", T::ENTITY));
+            for (j, col) in T::KEY.iter().enumerate() {
+                if j > 0 {
+                    st.push(" and ");
+                }
+                st.push(&format!("t.{col} = k.column{}", j + 1));
+            }
         }
-        let found = st.query().fetch_all(self.conn()).await?;
-        let mut map = HashMap::with_capacity(found.len());
-        for row in &found {
-            let s = stored_from_row::<T>(row)?;
-            map.insert(key_parts(&s.record.key()), s);
+        let backend = self.backend();
+        let rows = st.into_query(backend).fetch_all(self.conn()).await?;
+        // Column kinds from the incoming values (a record type binds each column with one kind).
+        let template = values.first().map(Vec::as_slice).unwrap_or_default();
+        let mut by_key = HashMap::with_capacity(rows.len());
+        for (n, row) in rows.iter().enumerate() {
+            let raw = raw_values(row, template)?;
+            by_key.insert(key_parts_at(&raw, key_pos), (n, raw));
         }
-        Ok(map)
+        Ok(Existing { rows, by_key })
     }
+}
+
+/// Rows per multi-row statement in a bulk upsert.
+fn upsert_chunk_rows<T: Record>() -> usize {
+    // SQLite accepts 32 766 bound values per statement, PostgreSQL 65 535. Measured on SQLite (benches/
+    // bulk_import.rs): a few hundred rows per statement amortise sqlx's per-statement round trip.
+    let ncols = T::COLUMNS.len() + 3;
+    (30_000 / ncols).clamp(1, BULK_ROWS)
+}
+
+/// Upper bound on rows per bulk statement.
+const BULK_ROWS: usize = 200;
+
+struct Existing {
+    rows: Vec<AnyRow>,
+    by_key: HashMap<Vec<KeyPart>, (usize, Vec<Param>)>,
+}
+
+fn key_positions<T: Record>() -> Vec<usize> {
+    T::KEY
+        .iter()
+        .filter_map(|k| T::COLUMNS.iter().position(|c| c == k))
+        .collect()
+}
+
+fn key_parts_at(values: &[Param], pos: &[usize]) -> Vec<KeyPart> {
+    key_parts(
+        &pos.iter()
+            .filter_map(|&p| values.get(p).cloned())
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The data columns of a `select_list` row, read as the kinds of `template` (text, integer, bytes).
+fn raw_values(row: &AnyRow, template: &[Param]) -> Result<Vec<Param>, StoreError> {
+    use sqlx::Row;
+    template
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            let idx = i + 4;
+            Ok(match kind {
+                Param::Text(_) => Param::Text(row.try_get::<Option<String>, _>(idx)?),
+                Param::Int(_) => Param::Int(row.try_get::<Option<i64>, _>(idx)?),
+                Param::Blob(_) => Param::Blob(row.try_get::<Option<Vec<u8>>, _>(idx)?),
+            })
+        })
+        .collect()
 }
 
 /// A hashable natural-key component.

@@ -13,7 +13,7 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AssertSqlSafe, Row};
 
-use crate::StoreError;
+use crate::{Backend, StoreError};
 
 /// One bound value, typed so that a NULL reaches PostgreSQL with the right type.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,12 +91,79 @@ impl Stmt {
         self
     }
 
-    pub fn query(&self) -> Query<'_, Any, AnyArguments> {
-        bind(
-            sqlx::query(AssertSqlSafe(self.sql.as_str())),
-            self.params.iter().cloned(),
-        )
+    /// The statement for `backend`. PostgreSQL gets the `$n` placeholders as written. SQLite gets anonymous
+    /// `?` placeholders with the values in order of appearance (repeated `$n` bound again): sqlx binds SQLite
+    /// parameters by asking `sqlite3_bind_parameter_name` for each, which is linear in the number of named
+    /// parameters — a 500-row insert with `$n` names ran 50× slower than with `?`.
+    /// Like [`Stmt::query`], moving the values (bulk statements carry thousands).
+    pub fn into_query(self, backend: Backend) -> Query<'static, Any, AnyArguments> {
+        match backend {
+            Backend::Postgres => bind(sqlx::query(AssertSqlSafe(self.sql)), self.params),
+            Backend::Sqlite => {
+                let (sql, order) = anonymous_placeholders(&self.sql);
+                if order.iter().enumerate().all(|(i, &n)| i == n) && order.len() == self.params.len() {
+                    bind(sqlx::query(AssertSqlSafe(sql)), self.params)
+                } else {
+                    let params: Vec<Param> = order
+                        .into_iter()
+                        .filter_map(|i| self.params.get(i).cloned())
+                        .collect();
+                    bind(sqlx::query(AssertSqlSafe(sql)), params)
+                }
+            }
+        }
     }
+
+    pub fn query(&self, backend: Backend) -> Query<'_, Any, AnyArguments> {
+        match backend {
+            Backend::Postgres => bind(
+                sqlx::query(AssertSqlSafe(self.sql.as_str())),
+                self.params.iter().cloned(),
+            ),
+            Backend::Sqlite => {
+                let (sql, order) = anonymous_placeholders(&self.sql);
+                let params = order.into_iter().filter_map(|i| self.params.get(i).cloned());
+                bind(sqlx::query(AssertSqlSafe(sql)), params)
+            }
+        }
+    }
+}
+
+/// Replace `$n` placeholders outside quoted literals by `?`; return the SQL and, per `?`, the 0-based index
+/// of the value it takes.
+pub(crate) fn anonymous_placeholders(sql: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(sql.len());
+    let mut order = Vec::new();
+    let bytes = sql.as_bytes();
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    let mut start = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'\'' || b == b'"' => quote = Some(b),
+            None if b == b'$' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                let mut j = i + 1;
+                let mut n = 0usize;
+                while let Some(d) = bytes.get(j).filter(|d| d.is_ascii_digit()) {
+                    n = n * 10 + usize::from(d - b'0');
+                    j += 1;
+                }
+                out.push_str(&sql[start..i]);
+                out.push('?');
+                order.push(n.saturating_sub(1));
+                i = j;
+                start = j;
+                continue;
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    out.push_str(&sql[start..]);
+    (out, order)
 }
 
 /// A Rust value that can be bound.
@@ -431,3 +498,15 @@ macro_rules! code_enum {
     };
 }
 pub(crate) use code_enum;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_placeholders_become_anonymous_in_order_of_use() {
+        let (sql, order) = anonymous_placeholders("select $1, '$2', \"$3\", $2 || $10, $1");
+        assert_eq!(sql, "select ?, '$2', \"$3\", ? || ?, ?");
+        assert_eq!(order, [0, 1, 9, 0]);
+    }
+}

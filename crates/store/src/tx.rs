@@ -130,7 +130,7 @@ impl Tx {
             .bind(entity_id);
         st.push(", ").bind(before.map(|v| v.to_string()));
         st.push(", ").bind(after.map(|v| v.to_string())).push(")");
-        st.query().execute(self.conn()).await?;
+        st.query(self.backend()).execute(self.conn()).await?;
         Ok(())
     }
 }
