@@ -357,6 +357,9 @@ fn find_document_year(text: &str) -> Option<i32> {
 
 /// `(牵头部门:市发改委)`, `(责任单位:市财政局、市税务局)` in a line.
 fn lead_department(line: &str) -> Option<String> {
+    if !line.contains("牵头") && !line.contains("责任") && !line.contains("主责") {
+        return None;
+    }
     for key in ["牵头部门", "牵头单位", "责任部门", "责任单位", "主责部门", "牵头"] {
         if let Some(p) = line.find(key) {
             let after = &line[p + key.len()..];
@@ -451,20 +454,30 @@ fn deadline_marks(
 ) -> Vec<(usize, i32, DeadlineSource)> {
     let mut out = Vec::new();
     let inside = |i: usize| protected.iter().any(|&(s, e)| i > s && i < e);
-    for (i, _) in sentence.char_indices() {
+    for (i, c) in sentence.char_indices() {
         let rest = &sentence[i..];
-        // 十三五 / 十四五 / 十五五 (optionally quoted — quotes do not protect these)
-        for (term, year) in [("十三五", 2020), ("十四五", 2025), ("十五五", 2030)] {
-            if rest.starts_with(term) {
-                out.push((i, year, DeadlineSource::Term));
-            }
-        }
-        if let Some(y) = document_year {
-            for (word, delta) in [("今年", 0), ("年内", 0), ("本年度", 0), ("明年", 1)] {
-                if rest.starts_with(word) {
-                    out.push((i, y + delta, DeadlineSource::Term));
+        match c {
+            // 十三五 / 十四五 / 十五五 (optionally quoted — quotes do not protect these)
+            '十' => {
+                for (term, year) in [("十三五", 2020), ("十四五", 2025), ("十五五", 2030)] {
+                    if rest.starts_with(term) {
+                        out.push((i, year, DeadlineSource::Term));
+                    }
                 }
+                continue;
             }
+            '今' | '年' | '本' | '明' => {
+                if let Some(y) = document_year {
+                    for (word, delta) in [("今年", 0), ("年内", 0), ("本年度", 0), ("明年", 1)] {
+                        if rest.starts_with(word) {
+                            out.push((i, y + delta, DeadlineSource::Term));
+                        }
+                    }
+                }
+                continue;
+            }
+            '0'..='9' => {}
+            _ => continue,
         }
         if inside(i) || digit_before(sentence, i) {
             continue;
@@ -777,8 +790,6 @@ fn extract_sentence(
     let protected = protected_ranges(s);
     let marks = deadline_marks(s, document_year, &protected);
     let written_year = marks.iter().find(|m| m.2 == DeadlineSource::Written).map(|m| m.1);
-    // Achievements are never targets; neither is a sentence about a past year.
-    let past = section == SectionKind::Achievements || is_past_sentence(s, document_year, written_year);
     if section == SectionKind::Background && written_year.is_none() {
         update_ctx(ctx, &marks, s.len());
         return;
@@ -832,7 +843,11 @@ fn extract_sentence(
     }
     candidates.retain(|(c, _, _)| !c.dropped);
     update_ctx(ctx, &marks, s.len());
-    if past {
+    // Achievements are never targets; neither is a sentence about a past year.
+    if candidates.is_empty()
+        || section == SectionKind::Achievements
+        || is_past_sentence(s, document_year, written_year)
+    {
         return;
     }
     for (c, deadline, source) in candidates {

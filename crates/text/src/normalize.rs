@@ -14,6 +14,7 @@
 //!   ASCII, so that one set of patterns matches both spellings. CJK punctuation without an ASCII twin (`。` `、`
 //!   `《》` `“”` `—`) stays. `\r\n` becomes `\n`.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ferrous_opencc::{OpenCC, config::BuiltinConfig};
@@ -155,9 +156,10 @@ fn converter() -> Option<&'static OpenCC> {
 
 /// Normalises a policy text: glosses out, traditional → simplified, full-width ASCII folded, `\r\n` → `\n`.
 pub fn normalize(original: &str) -> NormalizedText {
-    // Step 1: drop glosses and carriage returns, remembering each kept character's original offset.
+    // Step 1: drop glosses and carriage returns. `deletions` records, for each place something was dropped, the
+    // byte offset in `kept` and in `original` of the next kept character.
     let mut kept = String::with_capacity(original.len());
-    let mut kept_offsets: Vec<(usize, u8)> = Vec::with_capacity(original.len() / 2);
+    let mut deletions: Vec<(usize, usize)> = Vec::new();
     let mut prev_is_cjk = false;
     let mut iter = original.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
@@ -169,61 +171,175 @@ pub fn normalize(original: &str) -> NormalizedText {
             while iter.peek().is_some_and(|&(j, _)| j < i + len) {
                 iter.next();
             }
+            deletions.push((kept.len(), i + len));
             continue;
         }
         if c == '\r' && iter.peek().is_some_and(|&(_, n)| n == '\n') {
+            deletions.push((kept.len(), i + 1));
             continue;
         }
         prev_is_cjk = is_cjk(c);
         kept.push(c);
-        kept_offsets.push((i, u8::try_from(c.len_utf8()).unwrap_or(4)));
     }
 
-    // Step 2: traditional → simplified, only where there is anything Han to convert.
+    // Step 2: traditional → simplified (character for character).
     let simplified = to_simplified(&kept);
 
-    // Step 3: fold full-width forms while building the offset map.
+    // Step 3: fold full-width forms while building the offset map; `kept` and `simplified` advance together.
     let mut text = String::with_capacity(simplified.len());
     let mut map = OffsetMap::default();
-    for (c, &(orig, orig_len)) in simplified.chars().zip(kept_offsets.iter()) {
+    let mut shift: isize = 0; // original offset − kept offset, updated at each deletion
+    let mut next_deletion = deletions.iter().peekable();
+    for ((kept_at, kc), c) in kept.char_indices().zip(simplified.chars()) {
+        while let Some(&&(at, orig)) = next_deletion.peek() {
+            if at > kept_at {
+                break;
+            }
+            shift = orig as isize - at as isize;
+            next_deletion.next();
+        }
+        let orig = kept_at.saturating_add_signed(shift);
         let folded = fold_char(c);
         text.push(folded);
-        map.push_char(orig, usize::from(orig_len), folded.len_utf8());
+        map.push_char(orig, kc.len_utf8(), folded.len_utf8());
     }
     map.original_len = original.len();
     NormalizedText { text, map }
 }
 
+/// Characters whose conversion inside some OpenCC `TSPhrases` entry differs from their conversion alone
+/// (乾乾淨淨 → 干干净净, 瞭解 → 了解, 答覆 → 答复). Derived from ferrous-opencc 0.4.0's `TSPhrases.txt` and
+/// `TSCharacters.txt` (every phrase position where the phrase's first value differs from the character's first
+/// value); regenerate when the crate's dictionaries change.
+fn is_phrase_sensitive(c: char) -> bool {
+    matches!(
+        c,
+        '么' | '乾'
+            | '俱'
+            | '吒'
+            | '噁'
+            | '彷'
+            | '徵'
+            | '於'
+            | '昇'
+            | '沈'
+            | '濛'
+            | '牴'
+            | '畫'
+            | '瞭'
+            | '薹'
+            | '藉'
+            | '衹'
+            | '覆'
+            | '鉅'
+            | '鍊'
+            | '鍾'
+            | '麼'
+            | '麽'
+    )
+}
+
+/// Single-character conversions, computed once per character per text: a flat table over the CJK blocks where
+/// nearly all characters fall (U+3400–U+9FFF), a map for the rest.
+struct CharCache<'a> {
+    cc: &'a OpenCC,
+    table: Vec<char>,
+    other: HashMap<char, char>,
+}
+
+impl<'a> CharCache<'a> {
+    const FIRST: u32 = 0x3400;
+    const LAST: u32 = 0x9FFF;
+
+    fn new(cc: &'a OpenCC) -> Self {
+        Self {
+            cc,
+            table: Vec::new(),
+            other: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, c: char) -> char {
+        let code = u32::from(c);
+        if (Self::FIRST..=Self::LAST).contains(&code) {
+            if self.table.is_empty() {
+                self.table = vec!['\0'; (Self::LAST - Self::FIRST + 1) as usize];
+            }
+            let slot = &mut self.table[(code - Self::FIRST) as usize];
+            if *slot == '\0' {
+                *slot = convert_char(self.cc, c);
+            }
+            *slot
+        } else {
+            let cc = self.cc;
+            *self.other.entry(c).or_insert_with(|| convert_char(cc, c))
+        }
+    }
+}
+
 /// Traditional → simplified with the same number of characters as the input.
+///
+/// OpenCC matches phrases then characters at every position, which is slow on a large text (about 1 µs per
+/// character). A run of CJK characters with no phrase-sensitive character converts exactly as its characters
+/// convert alone (every phrase over it yields the characters' own conversions), so such runs are converted
+/// character by character through a cache of OpenCC's own single-character results; only runs holding a
+/// phrase-sensitive character go through OpenCC's phrase matching, whole (phrase keys are CJK-only, so a run
+/// boundary is never inside a phrase).
 fn to_simplified(text: &str) -> String {
     let Some(cc) = converter() else {
         return text.to_owned();
     };
+    let mut cache = CharCache::new(cc);
     let mut out = String::with_capacity(text.len());
-    // Convert line by line: bounded work per call, and ASCII-only lines skip the dictionaries.
-    for line in text.split_inclusive('\n') {
-        if line.is_ascii() {
-            out.push_str(line);
+    let mut run_start: Option<usize> = None;
+    let mut sensitive = false;
+    let flush = |run: &str, sensitive: bool, out: &mut String, cache: &mut CharCache<'_>| {
+        if sensitive {
+            convert_run(cc, run, out);
+        } else {
+            out.extend(run.chars().map(|c| cache.get(c)));
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if is_cjk(c) {
+            if run_start.is_none() {
+                run_start = Some(i);
+                sensitive = false;
+            }
+            sensitive |= is_phrase_sensitive(c);
             continue;
         }
-        let converted = cc.convert(line);
-        if converted.chars().count() == line.chars().count() {
-            out.push_str(&converted);
-        } else {
-            // Never expected (the T2s dictionaries are length-preserving), but the offset map must stay exact:
-            // convert character by character instead.
-            for c in line.chars() {
-                let mut buf = [0u8; 4];
-                let single = cc.convert(c.encode_utf8(&mut buf));
-                let mut chars = single.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(s), None) => out.push(s),
-                    _ => out.push(c),
-                }
-            }
+        if let Some(st) = run_start.take() {
+            flush(&text[st..i], sensitive, &mut out, &mut cache);
         }
+        out.push(c);
+    }
+    if let Some(st) = run_start {
+        flush(&text[st..], sensitive, &mut out, &mut cache);
     }
     out
+}
+
+/// One character through OpenCC (its character dictionary, as no phrase is a single character).
+fn convert_char(cc: &OpenCC, c: char) -> char {
+    let mut buf = [0u8; 4];
+    let converted = cc.convert(c.encode_utf8(&mut buf));
+    let mut chars = converted.chars();
+    match (chars.next(), chars.next()) {
+        (Some(s), None) => s,
+        _ => c,
+    }
+}
+
+/// A CJK run through OpenCC's phrase matching, keeping the character count.
+fn convert_run(cc: &OpenCC, run: &str, out: &mut String) {
+    let converted = cc.convert(run);
+    if converted.chars().count() == run.chars().count() {
+        out.push_str(&converted);
+    } else {
+        // Never expected (the T2s dictionaries are length-preserving), but the offset map must stay exact.
+        out.extend(run.chars().map(|c| convert_char(cc, c)));
+    }
 }
 
 /// Full-width ASCII variants and the ideographic space → ASCII; everything else unchanged.
@@ -333,6 +449,15 @@ mod tests {
     }
 
     #[test]
+    fn phrase_sensitive_characters_convert_by_phrase() {
+        assert_eq!(normalize("乾乾淨淨").as_str(), "干干净净");
+        assert_eq!(normalize("一目瞭然,答覆,瞭望").as_str(), "一目了然,答复,瞭望");
+        assert_eq!(normalize("沈默").as_str(), "沉默");
+        // Outside the phrases the same characters convert alone.
+        assert_eq!(normalize("發展").as_str(), "发展");
+    }
+
+    #[test]
     fn a_gloss_in_full_width_parentheses_goes_too() {
         assert_eq!(normalize("區（qū）域").as_str(), "区域");
     }
@@ -370,5 +495,115 @@ mod tests {
             "區",
             "the gloss after the last character stays outside the span"
         );
+    }
+
+    use proptest::prelude::*;
+
+    /// Pieces of already-normal text: simplified words, ASCII, real parentheses, lowercase that is no gloss.
+    fn plain_piece() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "科技",
+            "企业",
+            "高新技术",
+            "达到",
+            "研发机构",
+            "增速",
+            "到2020年",
+            "2.5%",
+            "15人以上",
+            ",",
+            "。",
+            "、",
+            "《行动计划》",
+            "(GDP)",
+            "(R&D)",
+            "(一)",
+            "(2018—2020年)",
+            "(区经信局)",
+            "\n",
+            " ",
+            "abc",
+            " km",
+            "5(de)",
+            "—",
+            "“六个倍增”",
+            "ICP备06000634号-1",
+            "显著",
+            "发展",
+        ])
+        .prop_map(str::to_owned)
+    }
+
+    /// Pieces of a mirror-site text: traditional characters, some glossed, full-width punctuation.
+    fn glossed_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            plain_piece(),
+            prop::sample::select(vec![
+                "區(qū)",
+                "經(jīng)濟(jì)",
+                "發(fā)展",
+                "帶",
+                "計劃",
+                "達(dá)到",
+                "（一）",
+                "，",
+                "２．５％",
+                "\u{3000}",
+                "企業(yè)",
+                "(GDP)",
+                "區（qū）",
+                "\r\n",
+            ])
+            .prop_map(str::to_owned),
+        ]
+    }
+
+    proptest! {
+        /// The run-wise conversion is OpenCC's conversion of the whole text, phrases included.
+        #[test]
+        fn run_wise_conversion_equals_opencc(pieces in prop::collection::vec(prop::sample::select(vec![
+            "乾", "乾淨", "乾乾淨淨", "瞭解", "一目瞭然", "瞭望", "答覆", "覆盆子", "反覆", "於", "於是", "計畫", "畫",
+            "沈默", "沈", "藉口", "藉", "麼", "什麼", "發展", "經濟", "區", "科技", "企業", "鍾", "鍊", "徵", "昇",
+            ",", "2", " ", "a", "(", "〇",
+        ]), 0..30)) {
+            let text: String = pieces.concat();
+            let cc = converter().unwrap();
+            prop_assert_eq!(to_simplified(&text), cc.convert(&text));
+        }
+
+        /// Text without glosses, already simplified and half-width, comes out unchanged, and every offset maps
+        /// to itself.
+        #[test]
+        fn normalisation_never_changes_text_without_glosses(pieces in prop::collection::vec(plain_piece(), 0..40)) {
+            let text: String = pieces.concat();
+            let n = normalize(&text);
+            prop_assert_eq!(n.as_str(), text.as_str());
+            for (i, c) in text.char_indices() {
+                prop_assert_eq!(n.original_range(i, i + c.len_utf8()), (i, i + c.len_utf8()));
+            }
+        }
+
+        /// Every character of the normalised text maps back to exactly one character of the original (never to a
+        /// gloss), in order, and normalises to itself.
+        #[test]
+        fn offsets_map_back_to_the_original_character(pieces in prop::collection::vec(glossed_piece(), 0..40)) {
+            let original: String = pieces.concat();
+            let n = normalize(&original);
+            let mut last_end = 0;
+            for (i, c) in n.as_str().char_indices() {
+                let (os, oe) = n.original_range(i, i + c.len_utf8());
+                prop_assert!(os >= last_end, "offsets go forward");
+                let orig = &original[os..oe];
+                prop_assert_eq!(orig.chars().count(), 1, "one original char for {:?}: {:?}", c, orig);
+                let o = orig.chars().next().unwrap();
+                prop_assert!(o == c || fold_char(o) == c || (is_cjk(o) && is_cjk(c)), "{:?} → {:?}", o, c);
+                last_end = oe;
+            }
+            // A whole-text span maps to the whole original, minus nothing but glosses and \r at the edges.
+            if !n.as_str().is_empty() {
+                let (os, oe) = n.original_range(0, n.as_str().len());
+                prop_assert!(os <= 3 && oe <= original.len());
+            }
+        }
     }
 }

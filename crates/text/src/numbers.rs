@@ -321,11 +321,7 @@ pub fn find_quantities(text: &str) -> Vec<FoundQuantity> {
     while i < text.len() {
         let rest = &text[i..];
         let Some(c) = rest.chars().next() else { break };
-        let starts_number = c.is_ascii_digit()
-            || is_chinese_numeral_char(c)
-            || rest.starts_with("百分之")
-            || rest.starts_with("翻")
-            || rest.starts_with('约');
+        let starts_number = c.is_ascii_digit() || is_chinese_numeral_char(c) || c == '翻' || c == '约';
         if starts_number && let Some(f) = scan_at(text, i) {
             i = f.end.max(i + c.len_utf8());
             found.push(f);
@@ -354,8 +350,9 @@ fn scan_at(text: &str, start: usize) -> Option<FoundQuantity> {
     }
     // 翻一番 / 翻两番 / 翻番: doubling, as a multiple of the base.
     let rest = &text[pos..];
+    let first = rest.chars().next()?;
     for (word, times) in [("翻一番", 2u32), ("翻两番", 4), ("翻三番", 8), ("翻番", 2)] {
-        if rest.starts_with(word) {
+        if first == '翻' && rest.starts_with(word) {
             let value = Decimal::from(times);
             return Some(FoundQuantity {
                 start,
@@ -373,7 +370,7 @@ fn scan_at(text: &str, start: usize) -> Option<FoundQuantity> {
         }
     }
     // 百分之二十五, 百分之12
-    if let Some(after) = rest.strip_prefix("百分之") {
+    if let Some(after) = rest.strip_prefix("百分之").filter(|_| first == '百') {
         let number_start = text.len() - after.len();
         let (value, len, numeral) = read_number(after)?;
         let mut end = number_start + len;
