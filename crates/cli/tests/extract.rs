@@ -206,3 +206,45 @@ fn a_large_policy_text_is_read_in_bounded_time() {
     assert_eq!(v["targets"].as_array().unwrap().len(), 8 * copies);
     assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
 }
+
+#[test]
+fn the_toml_draft_of_the_seed_passes_plan_check() {
+    let out = plantrack()
+        .args(["extract", "--format", "toml"])
+        .arg(fixture("seed/plan-explanation.original.txt"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let draft = String::from_utf8(out).unwrap();
+    assert!(draft.contains("# REVIEW"), "guesses are marked for review");
+    assert!(draft.contains("id = \"rd_intensity\""));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("draft.toml");
+    std::fs::write(&path, &draft).unwrap();
+    plantrack().args(["plan", "check"]).arg(&path).assert().success();
+}
+
+#[test]
+fn the_toml_drafts_of_the_development_texts_pass_plan_check() {
+    for name in [
+        "01_hainan_keji_fanshenzhang_2021-2023.txt",
+        "09_jiangsu_kjt_2020_qiye_jiqun.txt",
+        "14_panjin_yanhai_jingjidai_2018_gongzuo_fangan.txt",
+        "20_shenyang_kjj_2019_summary_stats_only.txt",
+    ] {
+        let out = plantrack()
+            .args(["extract", "--format", "toml"])
+            .arg(fixture(&format!("policy-texts/{name}")))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("draft.toml");
+        std::fs::write(&path, out).unwrap();
+        plantrack().args(["plan", "check"]).arg(&path).assert().success();
+    }
+}

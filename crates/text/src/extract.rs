@@ -1116,6 +1116,15 @@ fn read_candidate(
         };
         span.start = rel_span.start;
     }
+    // A rate keeps its noun (技术合同成交额增速): the verb 达 goes, 增速 stays.
+    if comparator.is_growth()
+        && !carried
+        && let Some(noun) = ["年均增长率", "年均增速", "年均增长", "增长率", "增速", "增幅"]
+            .iter()
+            .find(|n| comparator_text.starts_with(*n))
+    {
+        indicator.push_str(noun);
+    }
     let indicator = truncate_indicator(indicator.trim().trim_end_matches('的'));
     if indicator.chars().count() < 2 && !(section == SectionKind::Targets && deadline_known) {
         return None;

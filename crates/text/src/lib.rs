@@ -9,6 +9,7 @@ pub mod extract;
 pub mod indicators;
 pub mod normalize;
 pub mod numbers;
+pub mod plan_draft;
 pub mod structure;
 
 pub use decode::{DecodeError, DecodedText, SourceEncoding, decode};
@@ -16,4 +17,5 @@ pub use extract::{Comparator, DeadlineSource, ExtractedTarget, Extraction, Extra
 pub use indicators::{KnownIndicator, recognise};
 pub use normalize::{NormalizedText, OffsetMap, normalize};
 pub use numbers::{Bound, Quantity, parse_quantity};
+pub use plan_draft::draft_plan_toml;
 pub use structure::{NodeKind, SectionKind, TaskNode};

@@ -38,7 +38,8 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
             writeln!(out)?;
         }
         Format::Toml => {
-            anyhow::bail!("extract --format toml: not built yet (issue 7)");
+            let source = args.file.display().to_string();
+            out.write_all(plantrack_text::draft_plan_toml(&extraction, &source).as_bytes())?;
         }
     }
     out.flush()?;

@@ -89,6 +89,10 @@ fn seed_evidence_maps_back_to_the_traditional_original() {
     );
     assert_eq!(e.targets[4].indicator, "规模以上科技型工业企业建有研发机构");
     assert_eq!(e.targets[7].indicator, "产业技术研究院");
+    assert_eq!(
+        e.targets[6].indicator, "技术合同成交额增速",
+        "a rate keeps its noun"
+    );
 }
 
 #[test]
