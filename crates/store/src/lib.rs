@@ -24,6 +24,7 @@ pub mod plans;
 pub mod record;
 pub mod registries;
 pub mod sql;
+pub mod supervision;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;
@@ -104,8 +105,8 @@ macro_rules! migrations {
 pub fn migrations(backend: Backend) -> Vec<Migration> {
     use sqlx::SqlSafeStr;
     match backend {
-        Backend::Sqlite => migrations!("sqlite": 1 "registries"),
-        Backend::Postgres => migrations!("postgres": 1 "registries"),
+        Backend::Sqlite => migrations!("sqlite": 1 "registries", 2 "supervision"),
+        Backend::Postgres => migrations!("postgres": 1 "registries", 2 "supervision"),
     }
 }
 
