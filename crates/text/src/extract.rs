@@ -538,7 +538,9 @@ fn deadline_marks(
 }
 
 /// Words that say a sentence reports what happened (已完成, 同比增长 …), not what shall be.
-fn is_past_sentence(sentence: &str, document_year: Option<i32>, written_year: Option<i32>) -> bool {
+/// `latest_year`: the latest year the sentence names as a time (到2020年, 十三五); before the document's own year
+/// it can only be a report (“十三五”期间…达到1200家, in a 2021 plan).
+fn is_past_sentence(sentence: &str, document_year: Option<i32>, latest_year: Option<i32>) -> bool {
     const PAST: [&str; 16] = [
         "已经",
         "已",
@@ -560,7 +562,7 @@ fn is_past_sentence(sentence: &str, document_year: Option<i32>, written_year: Op
     const FUTURE: [&str; 9] = [
         "力争", "确保", "争取", "目标", "预计", "计划", "将", "到20", "至20",
     ];
-    if let (Some(doc), Some(w)) = (document_year, written_year)
+    if let (Some(doc), Some(w)) = (document_year, latest_year)
         && w < doc
     {
         return true;
@@ -773,6 +775,71 @@ struct Candidate {
     carried: bool,
     /// Superseded by the level that followed it.
     dropped: bool,
+    /// The comparator before the value's own bound was applied.
+    base_comparator: Comparator,
+    /// Joined to the previous value of the clause (…5000家和6000家).
+    continued: bool,
+}
+
+/// Words that join two values of one statement (分别达到70%和80%).
+const CONNECTORS: [&str; 4] = ["和", "、", "及", "与"];
+
+/// The candidate for a value joined to the previous one: same comparator words, same subject.
+fn continuation(prev: &Candidate, f: &FoundQuantity, clause_abs: usize) -> Candidate {
+    Candidate {
+        indicator: prev.indicator.clone(),
+        comparator: with_bound(prev.base_comparator, f.quantity.bound),
+        comparator_text: prev.comparator_text.clone(),
+        found: f.clone(),
+        span: Span {
+            start: prev.span.start,
+            end: clause_abs + f.end,
+        },
+        explicit: prev.explicit,
+        relative_subject: None,
+        carried: false,
+        dropped: false,
+        base_comparator: prev.base_comparator,
+        continued: true,
+    }
+}
+
+/// 自创区高新技术产品产值占比、高端装备制造业收入占比分别达到70%和80%: one subject per value, in order, when the
+/// subject splits into as many parts as there are values.
+fn distribute_subjects(candidates: &mut [(Candidate, Option<i32>, Option<DeadlineSource>)], chain: &[usize]) {
+    let Some(first) = chain.first().and_then(|&i| candidates.get(i)) else {
+        return;
+    };
+    let subject = first.0.indicator.trim_end_matches("分别").trim_end_matches('均');
+    let parts: Vec<String> = subject
+        .split(['和', '、', '及', '与'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if parts.len() != chain.len() {
+        return;
+    }
+    for (&idx, part) in chain.iter().zip(parts) {
+        if let Some((c, _, _)) = candidates.get_mut(idx) {
+            c.indicator = part;
+        }
+    }
+}
+
+/// The comparator once the value's own bound (以上, 左右, 余, 以内) is taken into account.
+fn with_bound(base: Comparator, bound: Option<Bound>) -> Comparator {
+    match (base, bound) {
+        (c, Some(Bound::AtLeast)) if c.is_growth() => Comparator::GrowthAtLeast,
+        (c, Some(Bound::About)) if c.is_growth() => Comparator::GrowthAbout,
+        (Comparator::MoreThan, Some(Bound::AtLeast)) => Comparator::MoreThan,
+        (Comparator::Add, _) => Comparator::Add,
+        (_, Some(Bound::AtLeast)) => Comparator::AtLeast,
+        (_, Some(Bound::About)) => Comparator::About,
+        (_, Some(Bound::MoreThan)) => Comparator::MoreThan,
+        (_, Some(Bound::AtMost)) => Comparator::AtMost,
+        (c, None) => c,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -810,6 +877,8 @@ fn extract_sentence(
             .as_ref()
             .map(|(subject, span, _)| (subject.clone(), *span));
         let mut relative_here = None;
+        // Indices (in `candidates`) of this clause's chain of joined values.
+        let mut chain: Vec<usize> = Vec::new();
         for f in find_quantities(clause) {
             if protected
                 .iter()
@@ -817,16 +886,33 @@ fn extract_sentence(
             {
                 continue;
             }
-            let Some(c) = read_candidate(
-                clause,
-                clause_abs,
-                &f,
-                section,
-                deadline.is_some(),
-                carry.as_ref(),
-            ) else {
+            // 分别超过5000家和6000家: a value joined to the previous one takes its comparator and indicator.
+            let continued = chain
+                .last()
+                .and_then(|&idx| candidates.get(idx))
+                .and_then(|(prev, _, _)| {
+                    let between = clause.get(prev.found.end..f.start)?;
+                    (CONNECTORS.contains(&between) && is_target_unit(&f.quantity.unit))
+                        .then(|| continuation(prev, &f, clause_abs))
+                });
+            let Some(c) = continued.or_else(|| {
+                read_candidate(
+                    clause,
+                    clause_abs,
+                    &f,
+                    section,
+                    deadline.is_some(),
+                    carry.as_ref(),
+                )
+            }) else {
                 continue;
             };
+            if c.relative_subject.is_none() && !c.continued {
+                chain.clear();
+            }
+            if c.relative_subject.is_none() {
+                chain.push(candidates.len());
+            }
             if c.carried
                 && let Some((_, _, idx)) = pending_relative.take()
                 && let Some(slot) = candidates.get_mut(idx)
@@ -840,13 +926,16 @@ fn extract_sentence(
             candidates.push((c, deadline, source));
         }
         pending_relative = relative_here;
+        if chain.len() >= 2 && clause.contains("分别") {
+            distribute_subjects(&mut candidates, &chain);
+        }
     }
     candidates.retain(|(c, _, _)| !c.dropped);
     update_ctx(ctx, &marks, s.len());
     // Achievements are never targets; neither is a sentence about a past year.
     if candidates.is_empty()
         || section == SectionKind::Achievements
-        || is_past_sentence(s, document_year, written_year)
+        || is_past_sentence(s, document_year, marks.iter().map(|m| m.1).max())
     {
         return;
     }
@@ -998,6 +1087,8 @@ fn read_candidate(
             relative_subject: Some(subject),
             carried: false,
             dropped: false,
+            base_comparator: Comparator::Multiple,
+            continued: false,
         });
     }
 
@@ -1010,14 +1101,22 @@ fn read_candidate(
         comparator = Some(Comparator::RankAtMost);
         comparator_text = format!("前{}", q.unit);
         head = &before[..before.len() - '前'.len_utf8()];
-        for w in ["进入", "位居", "位列", "排名", "保持"] {
-            if let Some(h) = head.strip_suffix(w) {
-                head = h;
-            }
-        }
-        for w in ["全国", "全省", "全市"] {
-            if let Some(h) = head.strip_suffix(w) {
-                head = h;
+        // …综合实力进入全省前3位: neither the place nor the verb is part of the indicator.
+        for _ in 0..2 {
+            for w in [
+                "进入",
+                "位居",
+                "位列",
+                "排名",
+                "保持",
+                "全国",
+                "全省",
+                "全市",
+                "同类城市",
+            ] {
+                if let Some(h) = head.strip_suffix(w) {
+                    head = h;
+                }
             }
         }
     } else {
@@ -1038,13 +1137,20 @@ fn read_candidate(
     let verb_before = comparator.is_some();
     let stripped = strip_openers(head).trim();
     let mut indicator = stripped.to_owned();
-    // Leading verb: 做实产业技术研究院5家, 新增高新技术企业606家.
+    // Leading verb: 做实产业技术研究院5家, 新增高新技术企业606家, 每年新增高新技术企业200家 (per year).
+    let (per_year, after_period) = match ["每年", "年均"].iter().find(|p| stripped.starts_with(*p)) {
+        Some(p) => (Some(*p), &stripped[p.len()..]),
+        None => (None, stripped),
+    };
     if comparator.is_none()
-        && let Some(&(w, c)) = LEADING_VERBS.iter().find(|(w, _)| stripped.starts_with(w))
+        && let Some(&(w, c)) = LEADING_VERBS.iter().find(|(w, _)| after_period.starts_with(w))
     {
         comparator = Some(c);
-        comparator_text = w.to_owned();
-        indicator = stripped[w.len()..].trim().to_owned();
+        comparator_text = format!("{}{w}", per_year.unwrap_or(""));
+        indicator = after_period[w.len()..].trim().to_owned();
+        if let Some(p) = per_year {
+            indicator = format!("{indicator}({p})");
+        }
     }
     if chinese_without_scale && comparator.is_none() {
         return None;
@@ -1065,17 +1171,7 @@ fn read_candidate(
     // The bound after the value decides or sharpens the comparator.
     let explicit = comparator.is_some() || q.bound.is_some();
     let base = comparator.unwrap_or(Comparator::Equal);
-    let comparator = match (base, q.bound) {
-        (c, Some(Bound::AtLeast)) if c.is_growth() => Comparator::GrowthAtLeast,
-        (c, Some(Bound::About)) if c.is_growth() => Comparator::GrowthAbout,
-        (Comparator::MoreThan, Some(Bound::AtLeast)) => Comparator::MoreThan,
-        (Comparator::Add, _) => Comparator::Add,
-        (_, Some(Bound::AtLeast)) => Comparator::AtLeast,
-        (_, Some(Bound::About)) => Comparator::About,
-        (_, Some(Bound::MoreThan)) => Comparator::MoreThan,
-        (_, Some(Bound::AtMost)) => Comparator::AtMost,
-        (c, None) => c,
-    };
+    let comparator = with_bound(base, q.bound);
     if let Some(b) = q.bound {
         let word = match b {
             Bound::AtLeast => "以上",
@@ -1139,6 +1235,8 @@ fn read_candidate(
         relative_subject: None,
         carried,
         dropped: false,
+        base_comparator: base,
+        continued: false,
     })
 }
 

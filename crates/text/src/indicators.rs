@@ -40,7 +40,24 @@ fn core_phrase(phrase: &str) -> &str {
             p = r;
         }
     }
-    for suffix in ["总数", "数量", "总量", "数", "的"] {
+    for suffix in [
+        "总数",
+        "数量",
+        "总量",
+        "数",
+        "的",
+        "(每年)",
+        "(年均)",
+        "入库",
+        "评价入库",
+        "登记入库",
+    ] {
+        if let Some(r) = p.strip_suffix(suffix) {
+            p = r;
+        }
+    }
+    // 入库数量 → 入库 after 数量 went.
+    for suffix in ["评价入库", "登记入库", "入库"] {
         if let Some(r) = p.strip_suffix(suffix) {
             p = r;
         }

@@ -176,6 +176,58 @@ fn a_share_keeps_its_word_for_share() {
 }
 
 #[test]
+fn values_joined_by_fenbie_give_one_target_each() {
+    let t = targets("到2020年,科技型中小企业和高新技术企业分别超过5000家和6000家。");
+    let got: Vec<_> = t
+        .iter()
+        .map(|t| {
+            (
+                t.indicator.as_str(),
+                t.comparator.as_str(),
+                t.value,
+                t.target_id.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("科技型中小企业", ">", dec!(5000), Some("tech_smes")),
+            ("高新技术企业", ">", dec!(6000), Some("high_tech_enterprises")),
+        ]
+    );
+    let t = targets("到2020年,两项比重分别达到70%以上和80%左右。");
+    let got: Vec<_> = t.iter().map(|t| (t.comparator.as_str(), t.value)).collect();
+    assert_eq!(got, vec![(">=", dec!(70)), ("≈", dec!(80))]);
+}
+
+#[test]
+fn a_plan_reports_its_base_period_without_making_targets_of_it() {
+    let e = extract(
+        "title: 某市科技创新规划(2021—2025年)\n发布日期:2021-06-30\n一、发展基础\n全市高新技术企业数量达到1200家。\n\
+         二、发展目标\n“十三五”期间技术合同成交额达到85.6亿元。到2025年,高新技术企业总数突破2500家。\n",
+    );
+    let got: Vec<_> = e.targets.iter().map(|t| (t.value, t.deadline)).collect();
+    assert_eq!(got, vec![(dec!(2500), Some(2025))]);
+}
+
+#[test]
+fn per_year_increments_and_ranks_read_cleanly() {
+    let t = one("到2025年,每年新增高新技术企业200家以上。");
+    assert_eq!(
+        (t.indicator.as_str(), t.comparator.as_str()),
+        ("高新技术企业(每年)", "add")
+    );
+    let t = one("到2025年,科技创新综合实力进入全省前3位。");
+    assert_eq!(
+        (t.indicator.as_str(), t.comparator.as_str()),
+        ("科技创新综合实力", "rank<=")
+    );
+    let t = one("到2025年,科技型中小企业入库数量达到5000家以上。");
+    assert_eq!(t.target_id.as_deref(), Some("tech_smes"));
+}
+
+#[test]
 fn the_base_year_of_a_doubling_is_no_deadline_and_no_target() {
     let t = one("到2020年,研发经费投入比2015年翻一番。");
     assert_eq!(t.deadline, Some(2020));
