@@ -174,7 +174,7 @@ async fn steps_of(
             st.bind(*id);
         }
         st.push(") order by supervised_item_id, seq");
-        for r in st.query().fetch_all(&mut *conn).await? {
+        for r in st.query(crate::backend_of(conn)).fetch_all(&mut *conn).await? {
             let id: i64 = get(&r, "supervised_item_id")?;
             let json: String = get(&r, "step_json")?;
             out.entry(id)
@@ -194,7 +194,11 @@ async fn fetch_item(
         "select {ITEM_COLUMNS} from supervised_item where plan_key = "
     ));
     st.bind(plan_key).push(" and item_key = ").bind(item_key);
-    let Some(r) = st.query().fetch_optional(&mut *conn).await? else {
+    let Some(r) = st
+        .query(crate::backend_of(conn))
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
         return Ok(None);
     };
     let row = item_row(&r)?;
@@ -240,7 +244,7 @@ async fn insert_steps(
             .push(", ")
             .bind(now)
             .push(")");
-        st.query()
+        st.query(tx.backend())
             .execute(tx.conn())
             .await
             .map_err(|e| StoreError::from(e).on("supervision_step"))?;
@@ -298,7 +302,7 @@ impl Tx {
             .bind(now)
             .push(") returning supervised_item_id");
         let row = st
-            .query()
+            .query(self.backend())
             .fetch_one(self.conn())
             .await
             .map_err(|e| StoreError::from(e).on("supervised_item"))?;
@@ -371,7 +375,7 @@ impl Tx {
             .bind(stored.id)
             .push(" and version = ")
             .bind(expected_version);
-        let done = st.query().execute(self.conn()).await?;
+        let done = st.query(self.backend()).execute(self.conn()).await?;
         if done.rows_affected() != 1 {
             return Err(StoreError::StaleVersion {
                 entity: "supervised_item".into(),
@@ -420,7 +424,7 @@ impl Store {
         ));
         st.bind(plan_key).push(" order by supervised_item_id");
         let rows = st
-            .query()
+            .query(self.backend)
             .fetch_all(&mut *conn)
             .await?
             .iter()
@@ -550,7 +554,7 @@ impl Tx {
             .bind(now);
         st.push(") returning supervision_attachment_id");
         let row = st
-            .query()
+            .query(self.backend())
             .fetch_one(self.conn())
             .await
             .map_err(|e| StoreError::from(e).on("supervision_attachment"))?;
@@ -584,7 +588,7 @@ impl Store {
             "select {ATTACHMENT_META}, content from supervision_attachment where supervision_attachment_id = "
         ));
         st.bind(id);
-        let row = st.query().fetch_optional(&self.pool).await?;
+        let row = st.query(self.backend).fetch_optional(&self.pool).await?;
         row.map(|r| {
             Ok(Attachment {
                 meta: attachment_meta(&r)?,
@@ -607,7 +611,7 @@ impl Store {
             .push(" and item_key = ")
             .bind(item_key)
             .push(" order by supervision_attachment_id");
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend).fetch_all(&self.pool).await?;
         rows.iter().map(attachment_meta).collect()
     }
 }
@@ -655,7 +659,7 @@ async fn fetch_inspection(
         "select {INSPECTION_COLUMNS} from inspection where plan_key = "
     ));
     st.bind(plan_key).push(" and inspection_key = ").bind(key);
-    let row = st.query().fetch_optional(conn).await?;
+    let row = st.query(crate::backend_of(conn)).fetch_optional(conn).await?;
     row.as_ref().map(stored_inspection).transpose()
 }
 
@@ -687,7 +691,7 @@ impl Tx {
             .bind(now)
             .push(") returning inspection_id");
         let row = st
-            .query()
+            .query(self.backend())
             .fetch_one(self.conn())
             .await
             .map_err(|e| StoreError::from(e).on("inspection"))?;
@@ -747,7 +751,7 @@ impl Tx {
             .bind(before.id)
             .push(" and version = ")
             .bind(expected_version);
-        let done = st.query().execute(self.conn()).await?;
+        let done = st.query(self.backend()).execute(self.conn()).await?;
         if done.rows_affected() != 1 {
             return Err(StoreError::StaleVersion {
                 entity: "inspection".into(),
@@ -790,7 +794,7 @@ impl Store {
             "select {INSPECTION_COLUMNS} from inspection where plan_key = "
         ));
         st.bind(plan_key).push(" order by started_on, inspection_id");
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend).fetch_all(&self.pool).await?;
         rows.iter().map(stored_inspection).collect()
     }
 }
@@ -849,7 +853,7 @@ impl Tx {
         let mut st = Stmt::new("select entry_key from score_entry where plan_key = ");
         st.bind(plan_key);
         let mut held: HashSet<String> = st
-            .query()
+            .query(self.backend())
             .fetch_all(self.conn())
             .await?
             .iter()
@@ -886,7 +890,7 @@ impl Tx {
                 .push(", ")
                 .bind(&e.detail);
             st.push(", ").bind(now).push(")");
-            st.query()
+            st.query(self.backend())
                 .execute(self.conn())
                 .await
                 .map_err(|err| StoreError::from(err).on("score_entry"))?;
@@ -924,7 +928,7 @@ impl Tx {
             .bind(now)
             .push(") returning score_appeal_id");
         let row = st
-            .query()
+            .query(self.backend())
             .fetch_one(self.conn())
             .await
             .map_err(|e| StoreError::from(e).on("score_appeal"))?;
@@ -969,18 +973,20 @@ impl Tx {
         st.push(" and decided = 0 and version = ")
             .bind(expected_version)
             .push(" returning score_appeal_id");
-        let Some(row) = st.query().fetch_optional(self.conn()).await? else {
+        let Some(row) = st.query(self.backend()).fetch_optional(self.conn()).await? else {
             let mut st = Stmt::new("select score_appeal_id, version from score_appeal where plan_key = ");
             st.bind(plan_key).push(" and appeal_key = ").bind(&decided.id);
-            return Err(match st.query().fetch_optional(self.conn()).await? {
-                Some(r) => StoreError::StaleVersion {
-                    entity: "score_appeal".into(),
-                    id: get(&r, "score_appeal_id")?,
-                    expected: expected_version,
-                    actual: get(&r, "version")?,
+            return Err(
+                match st.query(self.backend()).fetch_optional(self.conn()).await? {
+                    Some(r) => StoreError::StaleVersion {
+                        entity: "score_appeal".into(),
+                        id: get(&r, "score_appeal_id")?,
+                        expected: expected_version,
+                        actual: get(&r, "version")?,
+                    },
+                    None => StoreError::not_found("score_appeal", &decided.id),
                 },
-                None => StoreError::not_found("score_appeal", &decided.id),
-            });
+            );
         };
         self.audit(
             "update",
@@ -1005,7 +1011,7 @@ impl Store {
             "select entry_key, department, kind, points, effective_on, recorded_on, item_key, reverses, appeal_key, detail from score_entry where plan_key = ",
         );
         st.bind(plan_key).push(" order by score_entry_id");
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend).fetch_all(&self.pool).await?;
         rows.iter().map(ledger_entry).collect()
     }
 
@@ -1014,7 +1020,7 @@ impl Store {
         let mut st =
             Stmt::new("select score_appeal_id, version, appeal_json from score_appeal where plan_key = ");
         st.bind(plan_key).push(" order by score_appeal_id");
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 let json: String = get(r, "appeal_json")?;
@@ -1086,7 +1092,7 @@ impl Tx {
         let mut st =
             Stmt::new("select coalesce(max(report_no), 0) as n from supervision_report where plan_key = ");
         st.bind(plan_key);
-        let last: i64 = get(&st.query().fetch_one(self.conn()).await?, "n")?;
+        let last: i64 = get(&st.query(self.backend()).fetch_one(self.conn()).await?, "n")?;
         let now = self.now();
         let issued_by = self.actor().name.clone();
         let sha256 = hex::encode(Sha256::digest(snapshot_json.as_bytes()));
@@ -1114,7 +1120,7 @@ impl Tx {
             .bind(now)
             .push(") returning supervision_report_id");
         let row = st
-            .query()
+            .query(self.backend())
             .fetch_one(self.conn())
             .await
             .map_err(|e| StoreError::from(e).on("supervision_report"))?;
@@ -1152,7 +1158,7 @@ impl Store {
             "select {REPORT_COLUMNS} from supervision_report where plan_key = "
         ));
         st.bind(plan_key).push(" order by report_no desc");
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend).fetch_all(&self.pool).await?;
         rows.iter().map(issued_report).collect()
     }
 
@@ -1166,7 +1172,7 @@ impl Store {
             "select {REPORT_COLUMNS} from supervision_report where plan_key = "
         ));
         st.bind(plan_key).push(" and report_no = ").bind(report_no);
-        let row = st.query().fetch_optional(&self.pool).await?;
+        let row = st.query(self.backend).fetch_optional(&self.pool).await?;
         row.as_ref().map(issued_report).transpose()
     }
 }
@@ -1195,7 +1201,7 @@ async fn upsert_receipt(
     let now = tx.now();
     let mut st = Stmt::new("select reminder_receipt_id from reminder_receipt where user_name = ");
     st.bind(user).push(" and reminder_key = ").bind(key);
-    let existing = st.query().fetch_optional(tx.conn()).await?;
+    let existing = st.query(tx.backend()).fetch_optional(tx.conn()).await?;
     let st = match existing {
         Some(r) => {
             let id: i64 = get(&r, "reminder_receipt_id")?;
@@ -1225,7 +1231,7 @@ async fn upsert_receipt(
             st
         }
     };
-    st.query().execute(tx.conn()).await?;
+    st.query(tx.backend()).execute(tx.conn()).await?;
     Ok(())
 }
 
@@ -1267,7 +1273,7 @@ impl Store {
         let mut st =
             Stmt::new("select reminder_key, read_at, mailed_on from reminder_receipt where user_name = ");
         st.bind(user);
-        let rows = st.query().fetch_all(&self.pool).await?;
+        let rows = st.query(self.backend).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 let key: String = get(r, "reminder_key")?;
