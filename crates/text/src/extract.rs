@@ -781,6 +781,9 @@ struct Candidate {
     continued: bool,
 }
 
+/// Bytes read on each side of a value for its indicator and comparator (about 80 CJK characters).
+const WINDOW: usize = 240;
+
 /// Words that join two values of one statement (分别达到70%和80%).
 const CONNECTORS: [&str; 4] = ["和", "、", "及", "与"];
 
@@ -896,14 +899,24 @@ fn extract_sentence(
                         .then(|| continuation(prev, &f, clause_abs))
                 });
             let Some(c) = continued.or_else(|| {
-                read_candidate(
-                    clause,
-                    clause_abs,
-                    &f,
+                // Read within a window around the value: an indicator is a phrase, not a page, and a window keeps
+                // the work per value bounded however long a clause runs.
+                let ws = clause.floor_char_boundary(f.start.saturating_sub(WINDOW));
+                let we = clause.ceil_char_boundary((f.end + WINDOW).min(clause.len()));
+                let mut fw = f.clone();
+                fw.start -= ws;
+                fw.end -= ws;
+                fw.number_start -= ws;
+                let mut c = read_candidate(
+                    &clause[ws..we],
+                    clause_abs + ws,
+                    &fw,
                     section,
                     deadline.is_some(),
                     carry.as_ref(),
-                )
+                )?;
+                c.found = f.clone();
+                Some(c)
             }) else {
                 continue;
             };

@@ -69,6 +69,9 @@ pub enum NumberError {
     OutOfRange(String),
 }
 
+/// The longest Chinese numeral read (characters).
+const MAX_NUMERAL_CHARS: usize = 24;
+
 /// Scales, longest first, with their power of ten.
 const SCALES: [(&str, u32); 11] = [
     ("万亿", 12),
@@ -334,6 +337,11 @@ pub fn find_quantities(text: &str) -> Vec<FoundQuantity> {
             while text[j..].starts_with(|ch: char| ch.is_ascii_digit() || ch == '.') {
                 j += 1;
             }
+        } else if is_chinese_numeral_char(c) {
+            // Likewise a numeral run (一般, 统一, 十三五): rescanning its tail would make long runs quadratic.
+            while let Some(ch) = text[j..].chars().next().filter(|&ch| is_chinese_numeral_char(ch)) {
+                j += ch.len_utf8();
+            }
         }
         i = j;
     }
@@ -517,6 +525,10 @@ fn read_number(s: &str) -> Option<(Decimal, usize, Numeral)> {
         } else {
             break;
         }
+    }
+    // No numeral is longer than this (九千九百九十九万亿…); a longer run is prose or noise.
+    if s[..end].chars().count() > MAX_NUMERAL_CHARS {
+        return None;
     }
     let mut run = &s[..end];
     // A trailing 点 is the text's (一点, 重点), never the number's.

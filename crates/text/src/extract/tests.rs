@@ -339,3 +339,109 @@ fn comparator_strings_round_trip() {
         assert_eq!(Comparator::parse(c).map(Comparator::as_str), Some(c));
     }
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::super::extract;
+
+    /// Characters that exercise every path: digits, numerals, units, verbs, punctuation of both widths, glosses.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "到2020年",
+                "达到",
+                "突破",
+                "增长",
+                "增速达",
+                "以上",
+                "左右",
+                "分别",
+                "和",
+                "翻一番",
+                "增加一倍",
+                "新增",
+                "建成",
+                "前",
+                "位",
+                "家",
+                "%",
+                "亿元",
+                "万",
+                "一百",
+                "两",
+                "十三五",
+                "今年",
+                "(",
+                ")",
+                "（",
+                "）",
+                ",",
+                "，",
+                "。",
+                ";",
+                ":",
+                "\n",
+                "——",
+                "一是",
+                "(一)",
+                "1.",
+                "“",
+                "”",
+                "《",
+                "》",
+                "區(qū)",
+                "高新技术企业",
+                "研发经费",
+                "比2015年",
+                "(牵头部门:市发改委)",
+                "2.5",
+                "1,000",
+                "百分之",
+                "第",
+                "号",
+            ])
+            .prop_map(str::to_owned),
+            any::<char>().prop_map(String::from),
+            "[0-9]{1,6}",
+        ]
+    }
+
+    proptest! {
+        /// Any text extracts without panicking, and every span is a valid range of both texts.
+        #[test]
+        fn extraction_never_panics_and_spans_are_valid(pieces in prop::collection::vec(piece(), 0..60)) {
+            let original: String = pieces.concat();
+            let e = extract(&original);
+            let text = e.normalized_text();
+            for t in &e.targets {
+                prop_assert!(t.start <= t.end && t.end <= text.len());
+                prop_assert_eq!(text.get(t.start..t.end), Some(t.evidence.as_str()));
+                prop_assert!(original.get(t.original_start..t.original_end).is_some());
+            }
+        }
+    }
+}
+
+/// Pathological inputs (one endless clause, a numeral run, nested openings) finish in bounded time.
+#[test]
+fn pathological_texts_take_linear_time() {
+    let cases = [
+        "一".repeat(100_000),
+        "高新技术企业达到5家".repeat(20_000),
+        "到2020年".repeat(20_000),
+        "區(".repeat(50_000),
+        "“".repeat(100_000),
+        "1,".repeat(100_000),
+        "翻一番".repeat(20_000),
+    ];
+    for text in &cases {
+        let started = std::time::Instant::now();
+        let e = extract(text);
+        let took = started.elapsed();
+        eprintln!("{} bytes took {took:?}", text.len());
+        assert!(took.as_secs() < 20, "{} bytes took {took:?}", text.len());
+        // Every target's evidence stays short: the window bounds it.
+        assert!(e.targets.iter().all(|t| t.evidence.len() < 2_000));
+    }
+}
