@@ -207,20 +207,98 @@ impl Points {
     }
 }
 
+/// Powers of ten that fit an i128 (10^0 … 10^38).
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// `m · 10^(exp)` in i128, or None on overflow.
+#[inline]
+fn scaled(m: i128, exp: u32) -> Option<i128> {
+    m.checked_mul(*POW10.get(exp as usize)?)
+}
+
+/// A decimal as (mantissa, scale) when both are small enough that the products below cannot overflow an i128:
+/// |mantissa| < 2^53 and scale ≤ 8 — every realistic amount in 万元, count or percentage.
+#[inline]
+fn small(d: Decimal) -> Option<(i128, usize)> {
+    let (m, s) = (d.mantissa(), d.scale());
+    (s <= 8 && m.unsigned_abs() < (1u128 << 53)).then_some((m, s as usize))
+}
+
 /// `num / den ≥ pct / 100` exactly, without dividing. `den` must be positive.
+///
+/// Hot path of every rule: for small decimals it compares num·100·10^(s_den+s_pct) with pct·den·10^s_num on the
+/// integer mantissas — exact, and bounded (< 2^115) so plain i128 products cannot overflow. Larger values take
+/// checked i128 arithmetic, then `Decimal` arithmetic.
+#[inline]
 pub(crate) fn ratio_at_least(num: Decimal, den: Decimal, pct: Decimal) -> bool {
+    if let (Some((nm, ns)), Some((dm, ds)), Some((pm, ps))) = (small(num), small(den), small(pct)) {
+        return nm * 100 * POW10[ds + ps] >= pm * dm * POW10[ns];
+    }
+    let lhs = num
+        .mantissa()
+        .checked_mul(100)
+        .and_then(|l| scaled(l, den.scale() + pct.scale()));
+    let rhs = pct
+        .mantissa()
+        .checked_mul(den.mantissa())
+        .and_then(|r| scaled(r, num.scale()));
+    match (lhs, rhs) {
+        (Some(l), Some(r)) => l >= r,
+        _ => decimal_ratio_at_least(num, den, pct),
+    }
+}
+
+#[cold]
+fn decimal_ratio_at_least(num: Decimal, den: Decimal, pct: Decimal) -> bool {
     match (num.checked_mul(Decimal::ONE_HUNDRED), pct.checked_mul(den)) {
         (Some(l), Some(r)) => l >= r,
         // Beyond 96 bits: divide instead (both sides are then far from any threshold's rounding error).
-        _ => num
-            .checked_div(den)
-            .is_some_and(|q| q * Decimal::ONE_HUNDRED >= pct),
+        _ => num.checked_div(den).is_some_and(|q| {
+            q.checked_mul(Decimal::ONE_HUNDRED)
+                .map_or(q.is_sign_positive(), |v| v >= pct)
+        }),
     }
+}
+
+/// `a ≤ b` on the mantissas (fast path of `Decimal`'s comparison when scales differ).
+#[inline]
+pub(crate) fn at_most(a: Decimal, b: Decimal) -> bool {
+    if let (Some((am, sa)), Some((bm, sb))) = (small(a), small(b)) {
+        return am * POW10[sb] <= bm * POW10[sa];
+    }
+    a <= b
+}
+
+/// `d > 0`, without a comparison.
+#[inline]
+pub(crate) fn positive(d: Decimal) -> bool {
+    d.is_sign_positive() && !d.is_zero()
 }
 
 /// Points of a "≥ threshold %" band table (thresholds descending; lower bound inclusive, 115号 第七条 "(含)").
 pub(crate) fn band_points(num: Decimal, den: Decimal, bands: &[(Decimal, u8)]) -> u8 {
-    if den <= Decimal::ZERO {
+    if !positive(den) {
+        return 0;
+    }
+    if let (Some((nm, ns)), Some((dm, ds))) = (small(num), small(den)) {
+        // The two sides once, then one product per band: num·100·10^s_den·10^s_pct ≥ pct·den·10^s_num.
+        let (l, r) = (nm * 100 * POW10[ds], dm * POW10[ns]);
+        for (pct, points) in bands {
+            match small(*pct) {
+                Some((pm, ps)) if l * POW10[ps] >= pm * r => return *points,
+                Some(_) => {}
+                None if ratio_at_least(num, den, *pct) => return *points,
+                None => {}
+            }
+        }
         return 0;
     }
     bands
@@ -268,6 +346,46 @@ mod tests {
         assert!(ratio_at_least(dec!(0.3), dec!(1), dec!(30)));
         assert!(ratio_at_least(dec!(30), dec!(100), dec!(30)));
         assert!(!ratio_at_least(dec!(29.99), dec!(100), dec!(30)));
+    }
+
+    #[test]
+    fn the_integer_fast_path_agrees_with_decimal_arithmetic() {
+        let cases = [
+            (dec!(640), dec!(12500), dec!(5)),
+            (dec!(639.99), dec!(12500), dec!(5)),
+            (dec!(11), dec!(110), dec!(10)),
+            (dec!(2879.99), dec!(4800), dec!(60)),
+            (dec!(1.0000000001), dec!(3), dec!(33.333333334)),
+            (Decimal::MAX, dec!(1), dec!(100)),
+            (dec!(1), Decimal::MAX, dec!(0.0000001)),
+        ];
+        for (n, d, p) in cases {
+            assert_eq!(
+                ratio_at_least(n, d, p),
+                decimal_ratio_at_least(n, d, p),
+                "{n} / {d} ≥ {p} %"
+            );
+        }
+        assert!(
+            at_most(dec!(500), dec!(500.00))
+                && !at_most(dec!(500.01), dec!(500))
+                && at_most(dec!(-1), dec!(0))
+        );
+        assert!(at_most(Decimal::MAX, Decimal::MAX) && !at_most(Decimal::MAX, dec!(0.5)));
+        // Both paths of the band table agree.
+        let bands = [(dec!(6), 50), (dec!(5.5), 45), (dec!(2), 10)];
+        for (n, d) in [
+            (dec!(60), dec!(1000)),
+            (dec!(55), dec!(1000)),
+            (dec!(54.99), dec!(1000)),
+            (dec!(1e20), dec!(3)),
+        ] {
+            let slow = bands
+                .iter()
+                .find(|(p, _)| decimal_ratio_at_least(n, d, *p))
+                .map_or(0, |b| b.1);
+            assert_eq!(band_points(n, d, &bands), slow, "{n} / {d}");
+        }
     }
 
     #[test]

@@ -106,7 +106,7 @@ fn size_of(changes: &[Change], rules: &Rules) -> Decimal {
 /// Applies the changes of a gap option to a profile (through its input, so the result is checked like any
 /// input). `Wait` changes no figure.
 pub fn apply_gap(p: &EnterpriseProfile, option: &GapOption) -> EnterpriseProfile {
-    let mut input = p.input.clone();
+    let mut input = p.to_input();
     let add = |n: &mut Option<Num>, x: Decimal| {
         if let Some(v) = n {
             v.0 += x;
@@ -145,7 +145,7 @@ pub fn apply_gap(p: &EnterpriseProfile, option: &GapOption) -> EnterpriseProfile
             _ => {}
         }
     }
-    EnterpriseProfile::from_input(input).unwrap_or_else(|_| p.clone())
+    EnterpriseProfile::from_input(&input).unwrap_or_else(|_| p.clone())
 }
 
 /// Gaps for both rule sets, from an evaluation of the same profile.

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::check::{Check, Field, Missing, Points, day_number, ratio_at_least};
+use super::check::{Check, Field, Missing, Points, at_most, day_number, positive, ratio_at_least};
 use super::profile::{EnterpriseProfile, FiscalYear, IncidentKind, IpHoldings};
 use super::rules::{FirstYearZeroGrowth, GrowthBand, Rules};
 
@@ -30,9 +30,9 @@ pub const BAND_MEDIUM_TOP_WAN: Decimal = dec!(20000);
 
 /// The R&D ratio required for the latest year's sales: ≤5,000万 → 5 %; ≤2亿 → 4 %; above → 3 %.
 pub fn required_rd_pct(latest_sales: Decimal) -> Decimal {
-    if latest_sales <= BAND_SMALL_TOP_WAN {
+    if at_most(latest_sales, BAND_SMALL_TOP_WAN) {
         dec!(5)
-    } else if latest_sales <= BAND_MEDIUM_TOP_WAN {
+    } else if at_most(latest_sales, BAND_MEDIUM_TOP_WAN) {
         dec!(4)
     } else {
         dec!(3)
@@ -186,15 +186,13 @@ pub fn conversion_points(total: u32, years: u32) -> Points {
         .map_or(Points::exact(0), |(_, lo, hi)| Points::range(*lo, *hi))
 }
 
-/// A growth rate's band as a comparison: given the rate's defining inequality `lhs ≥ (1 + t)·rhs`, find the
-/// highest band it reaches.
+/// A growth rate's band: `reaches(t)` says whether the rate is ≥ t %; the lowest band is "> 0", strict.
 fn growth_band(bands: &[GrowthBand; 5], reaches: impl Fn(Decimal) -> bool, positive: bool) -> Points {
     for b in bands.iter().take(4) {
         if reaches(b.at_least_pct) {
             return Points::range(b.min, b.max);
         }
     }
-    // The lowest band is "> 0", strict.
     if positive {
         Points::range(bands[4].min, bands[4].max)
     } else {
@@ -204,14 +202,15 @@ fn growth_band(bands: &[GrowthBand; 5], reaches: impl Fn(Decimal) -> bool, posit
 
 /// 195号 growth rate of three year-end values (净资产 or 销售收入) as points, with its edge rules:
 /// negative → 0; first year 0 → "按后两年计算"; second year 0 → 0; negative bases → undefined (expert range).
-/// `values` holds the years actually operated (1–3).
+/// `values` holds the years actually operated (1–3). Every comparison is a cross-multiplication: a rate
+/// `x / y − 1 ≥ t %` is `x / y ≥ (100 + t) %`.
 pub fn growth_points(values: &[Decimal], rules: &Rules) -> Points {
     let bands = &rules.growth_bands;
-    let zero = Decimal::ZERO;
-    let pct = |t: Decimal| Decimal::ONE + t / Decimal::ONE_HUNDRED;
+    let hundred = Decimal::ONE_HUNDRED;
+    let at_least = |x: Decimal, y: Decimal| move |t: Decimal| ratio_at_least(x, y, hundred + t);
     match *values {
         [a, b, c] => {
-            if a < zero || b < zero {
+            if a.is_sign_negative() || b.is_sign_negative() {
                 // Not addressed by the text (criteria.md §2.7): leave it to the expert.
                 return Points::range(0, bands[0].max);
             }
@@ -220,29 +219,29 @@ pub fn growth_points(values: &[Decimal], rules: &Rules) -> Points {
             }
             if a.is_zero() {
                 return match rules.first_year_zero_growth {
-                    // c / b − 1 ≥ t  ⇔  c ≥ (1 + t)·b
-                    FirstYearZeroGrowth::LastTwoYearsRatio => growth_band(bands, |t| c >= pct(t) * b, c > b),
-                    // ½·c / b − 1 ≥ t  ⇔  c ≥ 2(1 + t)·b
+                    // c / b − 1 ≥ t
+                    FirstYearZeroGrowth::LastTwoYearsRatio => growth_band(bands, at_least(c, b), c > b),
+                    // ½·c / b − 1 ≥ t  ⇔  c / 2b ≥ 1 + t
                     FirstYearZeroGrowth::HalfOfLastRatio => {
-                        growth_band(bands, |t| c >= dec!(2) * pct(t) * b, c > dec!(2) * b)
+                        let two_b = b + b;
+                        growth_band(bands, at_least(c, two_b), c > two_b)
                     }
                 };
             }
-            // ½(b/a + c/b) − 1 ≥ t  ⇔  b² + a·c ≥ 2(1 + t)·a·b   (a, b > 0)
+            // ½(b/a + c/b) − 1 ≥ t  ⇔  (b² + a·c) / 2ab ≥ 1 + t   (a, b > 0)
             let (Some(bb), Some(ac), Some(ab)) = (b.checked_mul(b), a.checked_mul(c), a.checked_mul(b))
             else {
                 return Points::range(0, bands[0].max);
             };
-            let lhs = bb + ac;
-            let two_ab = dec!(2) * ab;
-            growth_band(bands, |t| lhs >= pct(t) * two_ab, lhs > two_ab)
+            let (lhs, two_ab) = (bb + ac, ab + ab);
+            growth_band(bands, at_least(lhs, two_ab), lhs > two_ab)
         }
         // 实际经营期不满三年按实际经营时间计算: two years → b / a − 1.
         [a, b] => {
-            if a <= zero {
+            if !positive(a) {
                 Points::exact(0)
             } else {
-                growth_band(bands, |t| b >= pct(t) * a, b > a)
+                growth_band(bands, at_least(b, a), b > a)
             }
         }
         _ => Points::exact(0),
@@ -287,7 +286,7 @@ pub fn evaluate(p: &EnterpriseProfile, as_of: Date, rules: &Rules) -> HighTechVe
 
     // (四) staff of the latest year.
     let tech_staff = match (latest.and_then(ht_tech_staff), latest.and_then(ht_employees)) {
-        (Some(t), Some(e)) => Check::from_bool(e > Decimal::ZERO && ratio_at_least(t, e, MIN_TECH_STAFF_PCT)),
+        (Some(t), Some(e)) => Check::from_bool(positive(e) && ratio_at_least(t, e, MIN_TECH_STAFF_PCT)),
         (None, _) => Check::Unknown(Missing::of(last, Field::TechStaff)),
         (_, None) => Check::Unknown(Missing::of(last, Field::Employees)),
     };
@@ -325,14 +324,12 @@ pub fn evaluate(p: &EnterpriseProfile, as_of: Date, rules: &Rules) -> HighTechVe
     let latest_sales = latest.and_then(|y| y.sales_revenue);
     let rd_ratio = match (rd_total, sales_total, latest_sales) {
         (Some(r), Some(s), Some(ls)) => {
-            Check::from_bool(s > Decimal::ZERO && ratio_at_least(r, s, required_rd_pct(ls)))
+            Check::from_bool(positive(s) && ratio_at_least(r, s, required_rd_pct(ls)))
         }
         _ => Check::Unknown(rd_missing.unwrap_or(Missing::of(last, Field::SalesRevenue))),
     };
     let domestic_rd = match (domestic_total, rd_total) {
-        (Some(d), Some(r)) => {
-            Check::from_bool(r > Decimal::ZERO && ratio_at_least(d, r, MIN_DOMESTIC_RD_PCT))
-        }
+        (Some(d), Some(r)) => Check::from_bool(positive(r) && ratio_at_least(d, r, MIN_DOMESTIC_RD_PCT)),
         _ => Check::Unknown(
             domestic_missing
                 .or(rd_missing)
@@ -346,7 +343,7 @@ pub fn evaluate(p: &EnterpriseProfile, as_of: Date, rules: &Rules) -> HighTechVe
         latest.and_then(|y| y.total_revenue),
     ) {
         (Some(h), Some(t)) => {
-            Check::from_bool(t > Decimal::ZERO && ratio_at_least(h, t, MIN_HIGH_TECH_REVENUE_PCT))
+            Check::from_bool(positive(t) && ratio_at_least(h, t, MIN_HIGH_TECH_REVENUE_PCT))
         }
         (None, _) => Check::Unknown(Missing::of(last, Field::HighTechRevenue)),
         (_, None) => Check::Unknown(Missing::of(last, Field::TotalRevenue)),

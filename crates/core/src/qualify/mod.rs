@@ -38,8 +38,8 @@ pub use input::{EnterpriseInput, Num, YearInput};
 pub use output::EvaluationReport;
 pub use profile::{
     Certificate, CertificateKind, EnterpriseProfile, ExpertScores, FiscalYear, HighTechField, Incident,
-    IncidentKind, IpHoldings, NationalAward, ProfileError, ProfileErrors, RdInstitution, RdInstitutionLevel,
-    Reason, StandardLed, StandardLevel, parse_profiles_json,
+    IncidentKind, IpHoldings, MonthlyHeadcounts, NationalAward, ProfileError, ProfileErrors, RdInstitution,
+    RdInstitutionLevel, Reason, StandardLed, StandardLevel, parse_profiles_json,
 };
 pub use rules::{DeductionRule, DeductionScope, GapCosts, Rules};
 pub use tech_sme::{DirectRoute, TechSmeOutcome, TechSmeRoute, TechSmeVerdict, TechSmeWording};

@@ -10,6 +10,7 @@ use std::fmt;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde_json::value::RawValue;
 
 use super::industry::{IndustryCode, IndustryCodeError};
@@ -360,8 +361,16 @@ pub struct EnterpriseProfile {
     pub(crate) years: Vec<FiscalYear>,
     pub(crate) expert_scores: ExpertScores,
     pub(crate) warnings: Vec<UsccWarning>,
-    /// The input it was parsed from, kept for round trips (store, web forms) and for applying gaps.
-    pub(crate) input: EnterpriseInput,
+    /// Monthly headcounts as given (rare; kept so that [`EnterpriseProfile::to_input`] round-trips).
+    pub(crate) monthly: Vec<MonthlyHeadcounts>,
+}
+
+/// The monthly figures of one year, as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthlyHeadcounts {
+    pub year: i16,
+    pub employees: Option<Vec<Decimal>>,
+    pub tech_staff: Option<Vec<Decimal>>,
 }
 
 impl EnterpriseProfile {
@@ -433,9 +442,116 @@ impl EnterpriseProfile {
     pub fn warnings(&self) -> &[UsccWarning] {
         &self.warnings
     }
-    /// The wire form this profile was parsed from.
-    pub fn input(&self) -> &EnterpriseInput {
-        &self.input
+    /// The wire form of this profile (for storage, forms and applying gaps): `from_input(p.to_input()) == p`.
+    pub fn to_input(&self) -> EnterpriseInput {
+        let date = |d: Date| d.to_string();
+        let num = |d: Option<Decimal>| d.map(Num);
+        let monthly = |year: i16, pick: fn(&MonthlyHeadcounts) -> &Option<Vec<Decimal>>| {
+            self.monthly
+                .iter()
+                .find(|m| m.year == year)
+                .and_then(|m| pick(m).as_ref())
+                .map(|v| v.iter().copied().map(Num).collect())
+        };
+        let e = self.expert_scores;
+        let score = |s: Option<u8>| s.map(|s| Num(Decimal::from(s)));
+        EnterpriseInput {
+            uscc: self.uscc.to_string(),
+            name: self.name.clone(),
+            registered_on: self.registered_on.map(date),
+            industry_code: self.industry.map(|c| c.to_string()),
+            high_tech_field: self.high_tech_field.map(|f| f.name_zh().to_owned()),
+            restricted_industry: Some(self.restricted_industry),
+            incidents: self
+                .incidents
+                .iter()
+                .map(|i| IncidentInput {
+                    kind: i.kind.id().to_owned(),
+                    on: date(i.on),
+                })
+                .collect(),
+            certificates: self
+                .certificates
+                .iter()
+                .map(|c| CertificateInput {
+                    kind: match c.kind {
+                        CertificateKind::HighTech => "high_tech",
+                        CertificateKind::TechSme => "tech_sme",
+                    }
+                    .to_owned(),
+                    issued_on: date(c.issued_on),
+                })
+                .collect(),
+            rd_institutions: self
+                .rd_institutions
+                .iter()
+                .map(|r| RdInstitutionInput {
+                    level: match r.level {
+                        RdInstitutionLevel::National => "national",
+                        RdInstitutionLevel::Provincial => "provincial",
+                        RdInstitutionLevel::Municipal => "municipal",
+                        RdInstitutionLevel::Enterprise => "enterprise",
+                    }
+                    .to_owned(),
+                    recognized_on: date(r.recognized_on),
+                })
+                .collect(),
+            national_awards: self
+                .national_awards
+                .iter()
+                .map(|a| NationalAwardInput {
+                    on: date(a.on),
+                    rank: Num(Decimal::from(a.rank)),
+                })
+                .collect(),
+            standards_led: self
+                .standards_led
+                .iter()
+                .map(|s| StandardLedInput {
+                    on: date(s.on),
+                    level: match s.level {
+                        StandardLevel::International => "international",
+                        StandardLevel::National => "national",
+                        StandardLevel::Industry => "industry",
+                    }
+                    .to_owned(),
+                })
+                .collect(),
+            ip: Some(IpInput {
+                class_i: Some(Num(Decimal::from(self.ip.class_i))),
+                class_ii: Some(Num(Decimal::from(self.ip.class_ii))),
+            }),
+            ip_self_developed: Some(self.ip_self_developed),
+            years: self
+                .years
+                .iter()
+                .map(|y| YearInput {
+                    year: Num(Decimal::from(y.year)),
+                    employees: num(y.employees),
+                    tech_staff: num(y.tech_staff),
+                    employees_monthly: monthly(y.year, |m| &m.employees),
+                    tech_staff_monthly: monthly(y.year, |m| &m.tech_staff),
+                    sales_revenue: num(y.sales_revenue),
+                    main_business_revenue: num(y.main_business_revenue),
+                    total_revenue: num(y.total_revenue),
+                    high_tech_revenue: num(y.high_tech_revenue),
+                    total_assets: num(y.total_assets),
+                    total_liabilities: num(y.total_liabilities),
+                    cost_expense_total: num(y.cost_expense_total),
+                    rd_expense: num(y.rd_expense),
+                    rd_expense_domestic: num(y.rd_expense_domestic),
+                    conversions: y.conversions.map(|c| Num(Decimal::from(c))),
+                })
+                .collect(),
+            expert_scores: (e != ExpertScores::default()).then(|| ExpertScoresInput {
+                tech_advancement: score(e.tech_advancement),
+                core_support: score(e.core_support),
+                ip_acquisition: score(e.ip_acquisition),
+                standards_bonus: score(e.standards_bonus),
+                conversion: score(e.conversion),
+                rd_management: score(e.rd_management),
+            }),
+        }
     }
     /// A short label for messages: `名称 (代码)`.
     pub fn label(&self) -> String {
@@ -443,7 +559,7 @@ impl EnterpriseProfile {
     }
 
     /// Checks the wire form and builds the profile; all problems are reported together.
-    pub fn from_input(input: EnterpriseInput) -> Result<Self, ProfileErrors> {
+    pub fn from_input(input: &EnterpriseInput) -> Result<Self, ProfileErrors> {
         let mut c = Checker {
             enterprise: label(&input.name, &input.uscc),
             errors: Vec::new(),
@@ -528,7 +644,20 @@ impl EnterpriseProfile {
                 years,
                 expert_scores,
                 warnings: uscc.warnings().into_iter().collect(),
-                input,
+                monthly: input
+                    .years
+                    .iter()
+                    .filter(|y| y.employees_monthly.is_some() || y.tech_staff_monthly.is_some())
+                    .filter_map(|y| {
+                        let values =
+                            |v: &Option<Vec<Num>>| v.as_ref().map(|v| v.iter().map(|n| n.0).collect());
+                        Some(MonthlyHeadcounts {
+                            year: y.year.0.to_i16()?,
+                            employees: values(&y.employees_monthly),
+                            tech_staff: values(&y.tech_staff_monthly),
+                        })
+                    })
+                    .collect(),
             }),
             _ => Err(ProfileErrors(c.errors)),
         }
@@ -538,7 +667,7 @@ impl EnterpriseProfile {
 impl TryFrom<EnterpriseInput> for EnterpriseProfile {
     type Error = ProfileErrors;
     fn try_from(input: EnterpriseInput) -> Result<Self, Self::Error> {
-        Self::from_input(input)
+        Self::from_input(&input)
     }
 }
 
@@ -965,7 +1094,7 @@ pub fn parse_profiles_json(text: &str) -> Result<Vec<EnterpriseProfile>, Profile
     let mut errors = Vec::new();
     for (i, raw) in items.iter().enumerate() {
         match serde_json::from_str::<EnterpriseInput>(raw.get()) {
-            Ok(input) => match EnterpriseProfile::from_input(input) {
+            Ok(input) => match EnterpriseProfile::from_input(&input) {
                 Ok(p) => profiles.push(p),
                 Err(ProfileErrors(es)) => errors.extend(es),
             },
@@ -1142,6 +1271,27 @@ mod tests {
         assert_eq!(err.0[0].enterprise, format!("丁 ({CODE})"));
         assert_eq!(err.0[1].enterprise, "#2");
         assert!(parse_profiles_json("{}").is_err());
+    }
+
+    #[test]
+    fn to_input_round_trips() {
+        let p = parse_one(&format!(
+            r#"{{"uscc": "{CODE}", "name": "甲", "registered_on": "2010-05-01", "industry_code": "3511",
+               "high_tech_field": "new_materials", "incidents": [{{"kind": "重大安全事故", "on": "2015-01-01"}}],
+               "certificates": [{{"kind": "high_tech", "issued_on": "2016-11-30"}}],
+               "rd_institutions": [{{"level": "省级", "recognized_on": "2014-01-01"}}],
+               "national_awards": [{{"on": "2015-01-09", "rank": 2}}],
+               "standards_led": [{{"on": "2016-06-01", "level": "national"}}],
+               "years": [{{"year": 2017, "employees": 120.5, "tech_staff_monthly": [10, 11, 12]}}],
+               "expert_scores": {{"conversion": 21}}}}"#
+        ))
+        .unwrap();
+        let back = EnterpriseProfile::from_input(&p.to_input()).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(
+            back.year(2017).unwrap().tech_staff_monthly_avg(),
+            Some(Decimal::from(11))
+        );
     }
 
     #[test]

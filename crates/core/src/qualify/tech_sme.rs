@@ -243,7 +243,7 @@ pub(crate) fn sme_tech_staff(y: &FiscalYear) -> Option<Decimal> {
 
 fn at_most(v: Result<Decimal, Missing>, max: Decimal) -> Check {
     match v {
-        Ok(v) => Check::from_bool(v <= max),
+        Ok(v) => Check::from_bool(super::check::at_most(v, max)),
         Err(m) => Check::Unknown(m),
     }
 }
