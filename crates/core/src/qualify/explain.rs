@@ -42,6 +42,7 @@ struct Cond {
     en: &'static str,
     value: Option<String>,
     threshold: String,
+    threshold_en: String,
     check: Check,
     source: String,
     /// For score items: the points, shown instead of pass/fail.
@@ -51,6 +52,7 @@ struct Cond {
 impl Cond {
     fn build(self) -> ConditionReport {
         let shown = self.value.clone().unwrap_or_else(|| "—".to_owned());
+        let shown_en = self.value.as_deref().map_or_else(|| "—".to_owned(), value_en);
         let (verdict_zh, verdict_en) = match (self.points, self.check) {
             (Some(p), Check::Unknown(m)) => (
                 format!("{} 分（{m}）", points_text(p)),
@@ -73,11 +75,13 @@ impl Cond {
                 self.zh, self.threshold, self.source
             ),
             explanation_en: format!(
-                "{}: {shown}, required {}, {verdict_en} ({})",
-                self.en, self.threshold, self.source
+                "{}: {shown_en}, required {}, {verdict_en} ({})",
+                self.en, self.threshold_en, self.source
             ),
+            value_en: self.value.as_deref().map(value_en),
             value: self.value,
             threshold: self.threshold,
+            threshold_en: self.threshold_en,
             // Score items have no pass/fail of their own.
             passed: if self.points.is_some() {
                 None
@@ -87,6 +91,41 @@ impl Cond {
             source: self.source,
         }
     }
+}
+
+/// The English form of a value: units and the few words values contain (proper names such as the 领域 stay).
+fn value_en(zh: &str) -> String {
+    const WORDS: [(&str, &str); 24] = [
+        ("统一社会信用代码 ", "USCC "),
+        ("不属于限制类", "not restricted"),
+        ("属于限制类", "restricted"),
+        ("，行业 ", ", industry "),
+        ("先进程度 ", "advancement "),
+        ("核心支持 ", "core support "),
+        ("数量 ", "count "),
+        ("获得方式 ", "acquisition "),
+        ("加分 ", "bonus "),
+        ("专家评分 ", "expert score "),
+        ("科技人员指标 ", "tech staff "),
+        (" 至 ", " to "),
+        (" 期间 ", ": "),
+        ("Ⅰ类 ", "class I "),
+        ("Ⅱ类 ", "class II "),
+        (" 万元", " (10k CNY)"),
+        (" 人", ""),
+        (" 天", " days"),
+        (" 分", " points"),
+        (" 起", " incidents"),
+        (" 项", " items"),
+        ("（", " ("),
+        ("）", ")"),
+        ("，", ", "),
+    ];
+    let mut s = zh.to_owned();
+    for (a, b) in WORDS {
+        s = s.replace(a, b);
+    }
+    if s == "无" { "none".to_owned() } else { s }
 }
 
 fn ratio_text(n: Option<Decimal>, d: Option<Decimal>) -> Option<String> {
@@ -121,6 +160,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
                 "境内注册的居民企业"
             }
             .to_owned(),
+            threshold_en: if v22 { "resident enterprise registered in China, taxed on audited accounts" } else { "resident enterprise registered in China" }.to_owned(),
             check: v.resident,
             source: format!("{SME} 第六条(一)"),
             points: None,
@@ -131,6 +171,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
             en: "(2) employees",
             value: employees.map(|e| format!("{} 人", num(e))),
             threshold: "≤ 500 人".to_owned(),
+            threshold_en: "≤ 500".to_owned(),
             check: v.employees,
             source: s2.clone(),
             points: None,
@@ -141,6 +182,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
             en: "(2) annual sales revenue",
             value: sales.map(|s| format!("{} 万元", num(s))),
             threshold: "≤ 20000 万元".to_owned(),
+            threshold_en: "≤ 20000 (10k CNY)".to_owned(),
             check: v.sales,
             source: s2.clone(),
             points: None,
@@ -151,6 +193,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
             en: "(2) total assets",
             value: get(|y| y.total_assets).map(|s| format!("{} 万元", num(s))),
             threshold: "≤ 20000 万元".to_owned(),
+            threshold_en: "≤ 20000 (10k CNY)".to_owned(),
             check: v.assets,
             source: s2,
             points: None,
@@ -176,6 +219,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
                 "产品和服务不属于"
             }
             .to_owned(),
+            threshold_en: if v22 { "neither products nor industry listed (incl. the super-deduction negative list)" } else { "products and services not listed" }.to_owned(),
             check: v.industry,
             source: format!(
                 "{SME} 第六条(三){}",
@@ -197,6 +241,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
                     .count()
             )),
             threshold: "上一年及当年内 0 起".to_owned(),
+            threshold_en: "none in the previous and current year".to_owned(),
             check: v.record,
             source: format!("{SME} 第六条(四)"),
             points: None,
@@ -207,6 +252,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
             en: "A tech-staff share (≤20)",
             value: ratio_text(tech, employees),
             threshold: "≥30 % 20; ≥25 % 16; ≥20 % 12; ≥15 % 8; ≥10 % 4; 否则 0（不得为 0）".to_owned(),
+            threshold_en: "≥30 % 20; ≥25 % 16; ≥20 % 12; ≥15 % 8; ≥10 % 4; else 0 (must not be 0)".to_owned(),
             check: v.staff_points.missing.map_or(Check::Pass, Check::Unknown),
             source: format!("{SME} 第七条"),
             points: Some(v.staff_points),
@@ -217,6 +263,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
             en: "B1 R&D / sales (≤50)",
             value: ratio_text(rd, sales),
             threshold: "≥6 % 50; ≥5 % 40; ≥4 % 30; ≥3 % 20; ≥2 % 10".to_owned(),
+            threshold_en: "≥6 % 50; ≥5 % 40; ≥4 % 30; ≥3 % 20; ≥2 % 10".to_owned(),
             check: v.rd_sales_points.missing.map_or(Check::Pass, Check::Unknown),
             source: format!("{SME} 第七条"),
             points: Some(v.rd_sales_points),
@@ -227,6 +274,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
             en: "B2 R&D / total costs (≤50)",
             value: ratio_text(rd, cost),
             threshold: "≥30 % 50; ≥25 % 40; ≥20 % 30; ≥15 % 20; ≥10 % 10（B 取 B1、B2 较高者）".to_owned(),
+            threshold_en: "≥30 % 50; ≥25 % 40; ≥20 % 30; ≥15 % 20; ≥10 % 10 (B is the better of B1, B2)".to_owned(),
             check: v.rd_cost_points.missing.map_or(Check::Pass, Check::Unknown),
             source: format!("{SME} 第七条"),
             points: Some(v.rd_cost_points),
@@ -237,6 +285,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
             en: "C intellectual property (≤30)",
             value: Some(format!("Ⅰ类 {}，Ⅱ类 {}", p.ip.class_i, p.ip.class_ii)),
             threshold: "≥1 Ⅰ类 30; Ⅱ类 ≥4 24, 3 18, 2 12, 1 6".to_owned(),
+            threshold_en: "≥1 class I 30; class II ≥4 24, 3 18, 2 12, 1 6".to_owned(),
             check: Check::Pass,
             source: format!("{SME} 第七条"),
             points: Some(Points::exact(v.ip_points)),
@@ -251,6 +300,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
                 points_text(v.staff_points)
             )),
             threshold: "≥ 60 分，且科技人员指标不为 0".to_owned(),
+            threshold_en: "≥ 60 points, tech-staff points not 0".to_owned(),
             check: v.score_check(),
             source: format!("{SME} 第六条(五)"),
             points: None,
@@ -262,6 +312,7 @@ pub fn tech_sme_conditions(p: &EnterpriseProfile, v: &TechSmeVerdict) -> Vec<Con
             value: Some(v.direct.map_or("无".to_owned(), |d| d.id().to_owned())),
             threshold: "有效高企证书；近五年国家级科技奖前三；省部级以上研发机构；近五年主导制定标准（任一）"
                 .to_owned(),
+            threshold_en: "valid high-tech certificate; national S&T award in top 3 within 5 years; provincial or national R&D institution; led a standard within 5 years (any one)".to_owned(),
             check: Check::from_bool(v.direct.is_some()),
             source: format!("{SME} 第八条"),
             points: None,
@@ -306,6 +357,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
             en: "(1) registered at least one year",
             value: v.age_days.map(|d| format!("{d} 天")),
             threshold: "≥ 365 天".to_owned(),
+            threshold_en: "≥ 365 days".to_owned(),
             check: v.age,
             source: format!("{HT32} 第十一条(一)；{HT195}"),
             points: None,
@@ -316,6 +368,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
             en: "(2) owns core intellectual property",
             value: Some(format!("Ⅰ类 {}，Ⅱ类 {}", p.ip.class_i, p.ip.class_ii)),
             threshold: "≥ 1 项".to_owned(),
+            threshold_en: "≥ 1 item".to_owned(),
             check: v.ip_owned,
             source: format!("{HT32} 第十一条(二)"),
             points: None,
@@ -329,6 +382,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
                     .map_or("无".to_owned(), |f| f.name_zh().to_owned()),
             ),
             threshold: "八大领域之一".to_owned(),
+            threshold_en: "one of the eight fields".to_owned(),
             check: v.field,
             source: format!("{HT32} 第十一条(三)"),
             points: None,
@@ -338,7 +392,8 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
             zh: "(四) 科技人员占职工总数比例",
             en: "(4) tech staff share of employees",
             value: ratio_text(latest.and_then(ht_tech_staff), latest.and_then(ht_employees)),
-            threshold: format!("≥ 10 %（{} 年，全年月平均数）", v.last_year),
+            threshold: format!("≥ 10 %（{} 年；有月度数时用全年月平均数）", v.last_year),
+            threshold_en: format!("≥ 10 % ({}; monthly averages when given)", v.last_year),
             check: v.tech_staff,
             source: format!("{HT32} 第十一条(四)；{HT195}"),
             points: None,
@@ -352,6 +407,10 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
                 (Some(r), Some(ls)) => format!("≥ {r} %（最近一年销售收入 {} 万元）", num(ls)),
                 _ => "≤5000万 5 %；≤2亿 4 %；>2亿 3 %（按最近一年销售收入）".to_owned(),
             },
+            threshold_en: match (required, v.latest_sales) {
+                (Some(r), Some(ls)) => format!("≥ {r} % (latest-year sales {} 10k CNY)", num(ls)),
+                _ => "≤50 M CNY 5 %; ≤200 M 4 %; >200 M 3 % (by latest-year sales)".to_owned(),
+            },
             check: v.rd_ratio,
             source: format!("{HT32} 第十一条(五)；{HT195}"),
             points: None,
@@ -362,6 +421,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
             en: "(5) domestic share of R&D expense",
             value: ratio_text(v.domestic_total, v.rd_total),
             threshold: "≥ 60 %".to_owned(),
+            threshold_en: "≥ 60 %".to_owned(),
             check: v.domestic_rd,
             source: format!("{HT32} 第十一条(五)"),
             points: None,
@@ -375,6 +435,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
                 latest.and_then(|y| y.total_revenue),
             ),
             threshold: format!("≥ 60 %（{} 年）", v.last_year),
+            threshold_en: format!("≥ 60 % ({})", v.last_year),
             check: v.high_tech_revenue,
             source: format!("{HT32} 第十一条(六)"),
             points: None,
@@ -392,6 +453,8 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
                 points_text(s.standards_bonus)
             )),
             threshold: "Ⅰ类 ≥1 7–8；Ⅱ类 ≥5 5–6，3–4 项 3–4，1–2 项 1–2；小计不超过 30".to_owned(),
+            threshold_en: "class I ≥1 7–8; class II ≥5 5–6, 3–4 items 3–4, 1–2 items 1–2; sub-total ≤ 30"
+                .to_owned(),
             check: Check::Pass,
             source: HT195.to_owned(),
             points: Some(s.ip_total()),
@@ -406,6 +469,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
                 .collect::<Option<Vec<u32>>>()
                 .map(|c| format!("{} 项（{window}）", c.iter().sum::<u32>())),
             threshold: "年均 ≥5 25–30；≥4 19–24；≥3 13–18；≥2 7–12；≥1 1–6".to_owned(),
+            threshold_en: "yearly average ≥5 25–30; ≥4 19–24; ≥3 13–18; ≥2 7–12; ≥1 1–6".to_owned(),
             check: s.conversion.missing.map_or(Check::Pass, Check::Unknown),
             source: HT195.to_owned(),
             points: Some(s.conversion),
@@ -416,6 +480,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
             en: "R&D organisation and management (≤20)",
             value: p.expert_scores.rd_management.map(|s| format!("专家评分 {s}")),
             threshold: "专家评分".to_owned(),
+            threshold_en: "expert score".to_owned(),
             check: Check::Pass,
             source: HT195.to_owned(),
             points: Some(s.rd_management),
@@ -431,6 +496,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
                     .collect::<Vec<_>>(),
             ),
             threshold: "≥35 % 9–10；≥25 % 7–8；≥15 % 5–6；≥5 % 3–4；>0 1–2".to_owned(),
+            threshold_en: "≥35 % 9–10; ≥25 % 7–8; ≥15 % 5–6; ≥5 % 3–4; >0 1–2".to_owned(),
             check: s.net_asset_growth.missing.map_or(Check::Pass, Check::Unknown),
             source: HT195.to_owned(),
             points: Some(s.net_asset_growth),
@@ -446,6 +512,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
                     .collect::<Vec<_>>(),
             ),
             threshold: "≥35 % 9–10；≥25 % 7–8；≥15 % 5–6；≥5 % 3–4；>0 1–2".to_owned(),
+            threshold_en: "≥35 % 9–10; ≥25 % 7–8; ≥15 % 5–6; ≥5 % 3–4; >0 1–2".to_owned(),
             check: s.sales_growth.missing.map_or(Check::Pass, Check::Unknown),
             source: HT195.to_owned(),
             points: Some(s.sales_growth),
@@ -456,6 +523,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
             en: "(7) innovation-ability score",
             value: Some(format!("{} 分", points_text(s.total()))),
             threshold: "> 70 分（整数分，即 ≥ 71）".to_owned(),
+            threshold_en: "> 70 points (integers, so ≥ 71)".to_owned(),
             check: {
                 let t = s.total();
                 if t.min >= high_tech::PASS_SCORE {
@@ -487,6 +555,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
                     .count()
             )),
             threshold: "申请前 365 天内 0 起".to_owned(),
+            threshold_en: "none within 365 days before applying".to_owned(),
             check: v.record,
             source: format!("{HT32} 第十一条(八)；{HT195}"),
             points: None,
@@ -517,6 +586,7 @@ pub fn high_tech_conditions(p: &EnterpriseProfile, v: &HighTechVerdict) -> Vec<C
 pub fn change_report(c: &Change) -> ChangeReport {
     let amount = num(c.amount);
     let result = c.result.map(percent).unwrap_or_default();
+    let result_field = c.result.map(percent);
     let arrow = |s: &str| {
         if s.is_empty() {
             String::new()
@@ -568,7 +638,7 @@ pub fn change_report(c: &Change) -> ChangeReport {
         kind: c.kind.id().to_owned(),
         amount: c.amount.normalize(),
         unit: unit.to_owned(),
-        result,
+        result: result_field,
         text_zh: zh,
         text_en: en,
     }

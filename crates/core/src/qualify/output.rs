@@ -107,8 +107,12 @@ pub struct ConditionReport {
     pub name_en: String,
     /// The enterprise's value, formatted (null when missing).
     pub value: Option<String>,
+    /// The value in English.
+    pub value_en: Option<String>,
     /// The threshold, formatted.
     pub threshold: String,
+    /// The threshold in English.
+    pub threshold_en: String,
     /// true / false; null when the input lacks the figure.
     pub passed: Option<bool>,
     /// The rule's document and article.
@@ -142,8 +146,8 @@ pub struct ChangeReport {
     /// The amount added (万元, persons, items or days).
     pub amount: Decimal,
     pub unit: String,
-    /// The resulting value, formatted (e.g. `5.00 %`).
-    pub result: String,
+    /// The resulting value, formatted (e.g. `5.00 %`), when the change aims at a ratio.
+    pub result: Option<String>,
     pub text_zh: String,
     pub text_en: String,
 }

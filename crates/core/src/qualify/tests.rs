@@ -491,6 +491,16 @@ fn ht_3_monthly_averages_give_ten_percent_inclusive() {
 }
 
 #[test]
+fn ht_tech_staff_boundary_is_ten_percent_inclusive() {
+    let mut x = ht1();
+    set(&mut x, &["years", "2", "employees"], json!(100));
+    set(&mut x, &["years", "2", "tech_staff"], json!(10));
+    assert_eq!(ht(&x).tech_staff, Check::Pass);
+    set(&mut x, &["years", "2", "tech_staff"], json!("9.99"));
+    assert_eq!(ht(&x).tech_staff, Check::Fail);
+}
+
+#[test]
 fn ht_4_high_tech_revenue_share_and_its_boundary() {
     let v = ht(&ht1());
     assert_eq!(v.high_tech_revenue, Check::Pass); // 3000 / 4800 = 62.5 %
