@@ -46,6 +46,13 @@ pub enum AppError {
     /// Signed in but not allowed (无权操作).
     #[error("无权执行此操作 / not allowed")]
     Forbidden,
+    /// Signed in, but this step is not theirs to take, with the reason (a department acting on another's item,
+    /// a leader reporting progress …): HTTP 403 like `Forbidden`, with a message that says why.
+    #[error("{message}")]
+    Denied {
+        /// Why, Chinese then English (`中文 / English`).
+        message: String,
+    },
     /// No such thing (不存在).
     #[error("{entity} 不存在 / {entity} not found: {id}")]
     NotFound {
@@ -121,7 +128,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Unauthenticated => "unauthenticated",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::Denied { .. } => "forbidden",
             AppError::NotFound { .. } => "not_found",
             AppError::Invalid(_) => "invalid",
             AppError::Stale { .. } => "stale_version",

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod error;
+pub mod supervision;
 
 pub use access::{Permission, Principal, Role};
 pub use error::{AppError, FieldError};
