@@ -89,7 +89,7 @@ impl Store {
         let year = i32::from(i16::try_from(period.year()).unwrap_or(i16::MAX));
         let (start, end) = (period.start(), period.end());
         let mut out = match rule {
-            DerivationRule::TechSmeRegistrations => self.tech_sme_registered(year).await?,
+            DerivationRule::TechSmeRegistrations => self.tech_sme_registered(year, end).await?,
             DerivationRule::HighTechCertificatesValidAtYearEnd => self.high_tech_valid_on(end).await?,
             DerivationRule::AboveScaleTechIndustrial => self.above_scale_tech(year, end, false).await?,
             DerivationRule::AboveScaleTechIndustrialWithRd => self.above_scale_tech(year, end, true).await?,
@@ -115,15 +115,18 @@ impl Store {
             .collect()
     }
 
-    /// Enterprises with a 科技型中小企业 registration for `year` (not revoked).
-    async fn tech_sme_registered(&self, year: i32) -> Result<Vec<Evidence>, StoreError> {
+    /// Enterprises with a 科技型中小企业 registration for `year` issued by `day` and not revoked by then (a
+    /// quarter's count is the year's registrations so far; a later revocation does not rewrite past counts).
+    async fn tech_sme_registered(&self, year: i32, day: Date) -> Result<Vec<Evidence>, StoreError> {
         let mut st = Stmt::new(
             "select distinct q.uscc as uscc, coalesce(y.org_unit_code, e.org_unit_code) as org \
              from qualification q join enterprise e on e.uscc = q.uscc \
              left join enterprise_year y on y.uscc = q.uscc and y.year = ",
         );
         st.bind(year)
-            .push(" where q.kind = 'tech_sme' and q.revoked_on is null and q.year = $1");
+            .push(" where q.kind = 'tech_sme' and q.year = $1 and q.issued_on <= ")
+            .bind(day)
+            .push(" and (q.revoked_on is null or q.revoked_on > $2)");
         self.enterprise_evidence(st).await
     }
 
@@ -162,8 +165,9 @@ impl Store {
         st.push("from enterprise_year y join enterprise e on e.uscc = y.uscc where y.year = ")
             .bind(year);
         st.push(
-            " and exists (select 1 from qualification q where q.uscc = y.uscc and q.revoked_on is null and \
-             ((q.kind = 'tech_sme' and q.year = $2) or \
+            " and exists (select 1 from qualification q where q.uscc = y.uscc and \
+             (q.revoked_on is null or q.revoked_on > $1) and \
+             ((q.kind = 'tech_sme' and q.year = $2 and q.issued_on <= $1) or \
               (q.kind = 'high_tech' and q.issued_on <= $1 and q.valid_until >= $1)))",
         );
         let rows = st.query(self.backend()).fetch_all(&self.pool).await?;

@@ -17,6 +17,7 @@ pub mod audit;
 pub mod backup;
 pub mod derive;
 pub mod enterprises;
+pub mod facts;
 mod error;
 pub mod observations;
 pub mod org;
