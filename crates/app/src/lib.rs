@@ -6,7 +6,10 @@
 //! Permissions are enforced here, never only in templates.
 
 pub mod access;
+pub mod demo;
 pub mod error;
+pub mod generate;
+pub mod status;
 pub mod supervision;
 
 pub use access::{Permission, Principal, Role};
