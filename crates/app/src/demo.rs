@@ -223,15 +223,27 @@ async fn write_demo(store: &Store, actor: &Actor, seed: u64) -> Result<DemoSumma
     let (m, y) = tx.import_enterprise_years(&data.enterprise_years).await?;
     counts.push(("enterprises".to_owned(), m));
     counts.push(("enterprise_years".to_owned(), y));
-    counts.push(("qualifications".to_owned(), tx.import_rows(&data.qualifications).await?));
+    counts.push((
+        "qualifications".to_owned(),
+        tx.import_rows(&data.qualifications).await?,
+    ));
     counts.push(("talents".to_owned(), tx.import_rows(&data.talents).await?));
     counts.push(("platforms".to_owned(), tx.import_rows(&data.platforms).await?));
     counts.push(("contracts".to_owned(), tx.import_rows(&data.contracts).await?));
     counts.push(("financing".to_owned(), tx.import_rows(&data.financing).await?));
     counts.push(("funding".to_owned(), tx.import_rows(&data.funding).await?));
-    counts.push(("achievements".to_owned(), tx.import_rows(&data.achievements).await?));
-    counts.push(("observations".to_owned(), tx.import_rows(&data.observations).await?));
-    let total: u64 = counts.iter().map(|(_, c)| c.inserted + c.updated + c.unchanged).sum();
+    counts.push((
+        "achievements".to_owned(),
+        tx.import_rows(&data.achievements).await?,
+    ));
+    counts.push((
+        "observations".to_owned(),
+        tx.import_rows(&data.observations).await?,
+    ));
+    let total: u64 = counts
+        .iter()
+        .map(|(_, c)| c.inserted + c.updated + c.unchanged)
+        .sum();
     tx.record_import(&plantrack_store::audit::ImportSummary {
         kind: "demo".into(),
         file_name: Some(format!("demo seed {seed}")),
@@ -443,9 +455,7 @@ fn shuangtaizi_qualifications(rng: &mut Rng, firms: &mut [Firm], out: &mut Vec<Q
         }
         let valid = holders
             .iter()
-            .filter(|(_, on)| {
-                Qualification::high_tech("", "", *on).valid_on(end)
-            })
+            .filter(|(_, on)| Qualification::high_tech("", "", *on).valid_on(end))
             .count();
         for _ in valid..target {
             let on = autumn(rng, year);
@@ -548,7 +558,11 @@ fn random_qualifications(rng: &mut Rng, firms: &mut [Firm], out: &mut Vec<Qualif
         for year in YEARS {
             if rng.chance(30) {
                 let y16 = i16::try_from(year).unwrap_or(2017);
-                let end = if year == 2020 { DEMO_AS_OF } else { date(y16, 11, 30) };
+                let end = if year == 2020 {
+                    DEMO_AS_OF
+                } else {
+                    date(y16, 11, 30)
+                };
                 let on = rng.day(date(y16, 3, 1), end);
                 f.sme_years.insert(year);
                 out.push(Qualification::tech_sme(
@@ -690,7 +704,15 @@ fn talents(rng: &mut Rng, out: &mut Vec<Talent>) {
     }
 }
 
-const CONTRACT_TYPES: &[&str] = &["技术开发", "技术开发", "技术转让", "技术许可", "技术咨询", "技术服务", "技术服务"];
+const CONTRACT_TYPES: &[&str] = &[
+    "技术开发",
+    "技术开发",
+    "技术转让",
+    "技术许可",
+    "技术咨询",
+    "技术服务",
+    "技术服务",
+];
 const BUYERS: &[&str] = &[
     "辽宁某石化集团（演示）",
     "盘锦某化工园区企业（演示）",
@@ -716,10 +738,7 @@ fn split(rng: &mut Rng, total: Decimal, n: usize) -> Vec<Decimal> {
 }
 
 fn contracts(rng: &mut Rng, firms: &[Firm], out: &mut Vec<TechContract>) {
-    let sellers: Vec<&Firm> = firms
-        .iter()
-        .filter(|f| !f.field.is_empty())
-        .collect();
+    let sellers: Vec<&Firm> = firms.iter().filter(|f| !f.field.is_empty()).collect();
     let mut serial = 0u64;
     let mut emit = |rng: &mut Rng, org: &str, on: Date, amount: Decimal| {
         serial += 1;
@@ -771,12 +790,18 @@ fn contracts(rng: &mut Rng, firms: &[Firm], out: &mut Vec<TechContract>) {
 }
 
 fn platforms(rng: &mut Rng, firms: &[Firm], out: &mut Vec<Platform>) {
-    let hosts: Vec<&Firm> = firms.iter().filter(|f| f.org == DISTRICT && f.high_tech).collect();
+    let hosts: Vec<&Firm> = firms
+        .iter()
+        .filter(|f| f.org == DISTRICT && f.high_tech)
+        .collect();
     const INSTITUTES: [&str; 5] = ["精细化工", "石油装备", "新材料", "智能制造", "农产品深加工"];
     for (i, on) in SHUANGTAIZI.institutes.iter().enumerate() {
         let host = hosts.get(i % hosts.len().max(1));
         out.push(Platform {
-            name: format!("双台子区{}产业技术研究院（演示）", INSTITUTES[i % INSTITUTES.len()]),
+            name: format!(
+                "双台子区{}产业技术研究院（演示）",
+                INSTITUTES[i % INSTITUTES.len()]
+            ),
             kind: PlatformKind::IndustrialTechInstitute,
             level: Some(if i < 2 { "市级" } else { "区级" }.into()),
             recognised_on: *on,
@@ -787,10 +812,34 @@ fn platforms(rng: &mut Rng, firms: &[Firm], out: &mut Vec<Platform>) {
         });
     }
     let others = [
-        ("双台子区创客空间（演示）", PlatformKind::MakerSpace, "市级", date(2016, 11, 3), None),
-        ("辽河青年众创空间（演示）", PlatformKind::MakerSpace, "省级", date(2018, 6, 1), Some(date(2020, 3, 31))),
-        ("双台子区科技企业孵化器（演示）", PlatformKind::Incubator, "省级", date(2017, 9, 15), None),
-        ("红旗大街电商孵化基地（演示）", PlatformKind::Incubator, "市级", date(2019, 7, 8), None),
+        (
+            "双台子区创客空间（演示）",
+            PlatformKind::MakerSpace,
+            "市级",
+            date(2016, 11, 3),
+            None,
+        ),
+        (
+            "辽河青年众创空间（演示）",
+            PlatformKind::MakerSpace,
+            "省级",
+            date(2018, 6, 1),
+            Some(date(2020, 3, 31)),
+        ),
+        (
+            "双台子区科技企业孵化器（演示）",
+            PlatformKind::Incubator,
+            "省级",
+            date(2017, 9, 15),
+            None,
+        ),
+        (
+            "红旗大街电商孵化基地（演示）",
+            PlatformKind::Incubator,
+            "市级",
+            date(2019, 7, 8),
+            None,
+        ),
     ];
     for (name, kind, level, on, revoked) in others {
         out.push(Platform {
@@ -820,7 +869,11 @@ fn platforms(rng: &mut Rng, firms: &[Firm], out: &mut Vec<Platform>) {
     }
 }
 
-const BANKS: &[&str] = &["盘锦银行（演示）", "工商银行盘锦分行（演示）", "建设银行盘锦分行（演示）"];
+const BANKS: &[&str] = &[
+    "盘锦银行（演示）",
+    "工商银行盘锦分行（演示）",
+    "建设银行盘锦分行（演示）",
+];
 
 /// Financing and fiscal support, tied to the registries: a reward for each new 高企 certificate and each
 /// 高端人才, R&D subsidies for firms with large R&D, IP-pledge loans for firms with patents.
@@ -850,7 +903,11 @@ fn money(
                 paid_on: paid,
                 department_code: Some("caizheng".into()),
                 org_unit_code: f.org.into(),
-                document_number: Some(format!("双财指〔{}〕{}号（演示）", paid.year(), rng.range(10, 99))),
+                document_number: Some(format!(
+                    "双财指〔{}〕{}号（演示）",
+                    paid.year(),
+                    rng.range(10, 99)
+                )),
             });
         }
     }
@@ -876,11 +933,7 @@ fn money(
     for year in 2018..=2020 {
         let y16 = i16::try_from(year).unwrap_or(2018);
         let paid = date(y16, 6, 28);
-        for f in firms
-            .iter()
-            .filter(|f| f.org == DISTRICT && f.high_tech)
-            .take(8)
-        {
+        for f in firms.iter().filter(|f| f.org == DISTRICT && f.high_tech).take(8) {
             d.funding.push(FiscalSupport {
                 program: "企业研发费用后补助".into(),
                 recipient_name: f.name.clone(),
@@ -914,15 +967,30 @@ fn money(
 }
 
 fn achievements(rng: &mut Rng, firms: &[Firm], out: &mut Vec<Achievement>) {
-    let owners: Vec<&Firm> = firms.iter().filter(|f| f.org == DISTRICT && f.high_tech).collect();
+    let owners: Vec<&Firm> = firms
+        .iter()
+        .filter(|f| f.org == DISTRICT && f.high_tech)
+        .collect();
     let items = [
         (AchievementKind::KeyTechnology, "稠油催化裂解关键技术", "国际先进"),
-        (AchievementKind::KeyTechnology, "高端聚烯烃催化剂制备技术", "国际先进"),
-        (AchievementKind::KeyTechnology, "油田采出水深度处理技术", "国内领先"),
+        (
+            AchievementKind::KeyTechnology,
+            "高端聚烯烃催化剂制备技术",
+            "国际先进",
+        ),
+        (
+            AchievementKind::KeyTechnology,
+            "油田采出水深度处理技术",
+            "国内领先",
+        ),
         (AchievementKind::NewProduct, "高纯电子级异丙醇", "填补国内空白"),
         (AchievementKind::NewProduct, "耐高温密封复合材料", "填补国内空白"),
         (AchievementKind::NewProduct, "智能井口控制装置", "国内领先"),
-        (AchievementKind::NewProduct, "水稻秸秆基生物降解膜", "填补国内空白"),
+        (
+            AchievementKind::NewProduct,
+            "水稻秸秆基生物降解膜",
+            "填补国内空白",
+        ),
     ];
     for (i, (kind, title, level)) in items.into_iter().enumerate() {
         let owner = owners.get(i % owners.len().max(1));
@@ -986,10 +1054,22 @@ mod tests {
         let b = build_demo(DEMO_SEED).unwrap();
         assert_eq!(a.enterprise_years, b.enterprise_years);
         assert_eq!(a.contracts, b.contracts);
-        let firms: BTreeSet<&str> = a.enterprise_years.iter().map(|r| r.enterprise.uscc.as_str()).collect();
+        let firms: BTreeSet<&str> = a
+            .enterprise_years
+            .iter()
+            .map(|r| r.enterprise.uscc.as_str())
+            .collect();
         assert!((280..=320).contains(&firms.len()), "{}", firms.len());
-        assert!(a.enterprise_years.iter().all(|r| r.enterprise.name.contains("演示")));
-        assert!(a.observations.iter().all(|o| o.source.as_deref() == Some(DEMO_SOURCE)));
+        assert!(
+            a.enterprise_years
+                .iter()
+                .all(|r| r.enterprise.name.contains("演示"))
+        );
+        assert!(
+            a.observations
+                .iter()
+                .all(|o| o.source.as_deref() == Some(DEMO_SOURCE))
+        );
         assert_ne!(build_demo(7).unwrap().contracts, a.contracts);
     }
 
@@ -1017,7 +1097,10 @@ mod tests {
         assert_eq!(value("high_tech_enterprises"), Decimal::from(15));
         assert_eq!(value("industrial_tech_institutes"), Decimal::from(5));
         assert_eq!(value("high_end_talents"), Decimal::from(14));
-        assert_eq!(value("rd_institution_coverage"), "93.5".parse::<Decimal>().unwrap());
+        assert_eq!(
+            value("rd_institution_coverage"),
+            "93.5".parse::<Decimal>().unwrap()
+        );
         db.finish().await;
     }
 }

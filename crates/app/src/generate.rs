@@ -127,8 +127,9 @@ pub fn pick_industry(rng: &mut Rng) -> &'static (&'static str, u64, &'static str
 }
 
 const BRAND: &[&str] = &[
-    "辽河", "红旗", "双台", "渤海", "鼎盛", "华锦", "宏业", "兴海", "北方", "中润", "和运", "恒信", "瑞丰", "金海", "天润",
-    "新港", "长城", "海诚", "远东", "富达", "锦程", "智航", "蓝海", "凯旋", "振兴", "华通", "宏达", "盛世", "博远", "泰和",
+    "辽河", "红旗", "双台", "渤海", "鼎盛", "华锦", "宏业", "兴海", "北方", "中润", "和运", "恒信", "瑞丰",
+    "金海", "天润", "新港", "长城", "海诚", "远东", "富达", "锦程", "智航", "蓝海", "凯旋", "振兴", "华通",
+    "宏达", "盛世", "博远", "泰和",
 ];
 
 /// A synthetic enterprise name, marked 演示.
@@ -137,7 +138,9 @@ pub fn enterprise_name(rng: &mut Rng, place: &str, word: &str, serial: u64) -> S
     format!("{place}{brand}{word}有限公司{serial:04}（演示）")
 }
 
-const SURNAME: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"];
+const SURNAME: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+];
 
 /// A synthetic person's name, marked 演示 (never a real person's).
 pub fn person_name(rng: &mut Rng, serial: u64) -> String {
@@ -160,14 +163,18 @@ mod tests {
 
     #[test]
     fn the_generator_is_deterministic_and_forks_are_independent() {
-        let a: Vec<u64> = (0..5).map({
-            let mut r = Rng::new(7);
-            move |_| r.next_u64()
-        }).collect();
-        let b: Vec<u64> = (0..5).map({
-            let mut r = Rng::new(7);
-            move |_| r.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
         assert_eq!(a, b);
         let mut f1 = Rng::new(7).fork(1);
         let mut f2 = Rng::new(7).fork(2);

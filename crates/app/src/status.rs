@@ -100,7 +100,11 @@ pub fn plan_with_org_units<'a>(
     if latest.is_empty() {
         return Plan::from_toml(text, origin).map_err(AppError::unexpected);
     }
-    let all: HashSet<&str> = known.iter().map(String::as_str).chain(latest.keys().copied()).collect();
+    let all: HashSet<&str> = known
+        .iter()
+        .map(String::as_str)
+        .chain(latest.keys().copied())
+        .collect();
     let mut added = Vec::new();
     for u in latest.values() {
         let mut t = toml::Table::new();
@@ -243,7 +247,7 @@ impl PlanData {
             data.replace(org, period, element, o.value);
         }
         // As of: the end of the latest observed period, or the end of the month of the latest registry event.
-        let registry_as_of = facts.latest_date().map(|d| d.last_of_month());
+        let registry_as_of = facts.latest_date().map(Date::last_of_month);
         let as_of = match (observed_latest.map(Period::end), registry_as_of) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
@@ -261,8 +265,11 @@ impl PlanData {
             }
             for (element, rule) in &derived {
                 for p in &periods {
-                    let mut sums: HashMap<&OrgUnitCode, Decimal> =
-                        plan.org_units().iter().map(|u| (&u.code, Decimal::ZERO)).collect();
+                    let mut sums: HashMap<&OrgUnitCode, Decimal> = plan
+                        .org_units()
+                        .iter()
+                        .map(|u| (&u.code, Decimal::ZERO))
+                        .collect();
                     for v in facts.derive(*rule, *p) {
                         for code in rollup.chain(&v.org_unit_code) {
                             if let Some(s) = sums.get_mut(code) {
@@ -271,7 +278,8 @@ impl PlanData {
                         }
                     }
                     for (code, value) in sums {
-                        data.replace(code.clone(), *p, element.clone(), value);
+                        // Canonical scale, as stored values are (6826.00 and 6826 read alike).
+                        data.replace(code.clone(), *p, element.clone(), value.normalize());
                     }
                 }
             }
@@ -312,8 +320,7 @@ impl PlanData {
             self.data
                 .periods()
                 .into_iter()
-                .filter(|p| p.granularity() != Granularity::Month)
-                .next_back()
+                .rfind(|p| p.granularity() != Granularity::Month)
         })
     }
 
@@ -457,7 +464,11 @@ impl PlanData {
             None => self.plan.meta().org_unit.clone(),
             Some(text) => {
                 let code = OrgUnitCode::parse(text).map_err(|e| {
-                    AppError::invalid("org_unit", e.to_string(), format!("not an org-unit code: {text:?}"))
+                    AppError::invalid(
+                        "org_unit",
+                        e.to_string(),
+                        format!("not an org-unit code: {text:?}"),
+                    )
                 })?;
                 if self.plan.org_unit(&code).is_none() {
                     return Err(AppError::invalid(
@@ -491,7 +502,11 @@ impl PlanData {
 
 /// `plantrack status` / `GET /api/v1/status`: every target of the current plan for an org unit and period, from
 /// the store. Public (the 政务公开 dashboard).
-pub async fn status(store: &Store, principal: &Principal, query: &StatusQuery) -> Result<StatusReport, AppError> {
+pub async fn status(
+    store: &Store,
+    principal: &Principal,
+    query: &StatusQuery,
+) -> Result<StatusReport, AppError> {
     principal.require(&Permission::ViewPublic)?;
     let data = PlanData::load(store).await?;
     let (org, period) = data.resolve(query)?;
@@ -548,9 +563,8 @@ pub async fn evidence(
     principal.require(&Permission::ViewPublic)?;
     let data = PlanData::load(store).await?;
     let (org, period) = data.resolve(query)?;
-    let target_id = TargetId::parse(target).map_err(|e| {
-        AppError::invalid("target", e.to_string(), format!("not a target id: {target:?}"))
-    })?;
+    let target_id = TargetId::parse(target)
+        .map_err(|e| AppError::invalid("target", e.to_string(), format!("not a target id: {target:?}")))?;
     let report = data.status(&org, period);
     let status = report
         .targets
@@ -561,7 +575,11 @@ pub async fn evidence(
             id: target.to_owned(),
         })?;
     let tree_on = status.period.end();
-    let mut subtree: HashSet<String> = store.org_subtree_codes(org.as_str(), tree_on).await?.into_iter().collect();
+    let mut subtree: HashSet<String> = store
+        .org_subtree_codes(org.as_str(), tree_on)
+        .await?
+        .into_iter()
+        .collect();
     subtree.insert(org.to_string());
     for u in plan_subtree(data.plan(), &org) {
         subtree.insert(u);
@@ -592,7 +610,13 @@ pub async fn evidence(
             None => {
                 let (from, to) = window_dates(input.window);
                 let obs = store
-                    .observations_in(org.as_str(), tree_on, from, to, Some(&[input.element.to_string()]))
+                    .observations_in(
+                        org.as_str(),
+                        tree_on,
+                        from,
+                        to,
+                        Some(&[input.element.to_string()]),
+                    )
                     .await?;
                 (obs, Vec::new())
             }
@@ -638,4 +662,132 @@ fn window_dates(window: Window) -> (Date, Date) {
     let from = Period::from_month_index(window.start).map_or(Date::MIN, Period::start);
     let to = Period::from_month_index(window.end).map_or(Date::MAX, Period::end);
     (from, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use plantrack_store::enterprises::{Enterprise, EnterpriseYear, EnterpriseYearRow, Qualification};
+    use plantrack_store::registries::Talent;
+    use plantrack_store::{Actor, for_each_backend};
+
+    fn code(s: &str) -> OrgUnitCode {
+        OrgUnitCode::parse(s).unwrap()
+    }
+
+    fn value(data: &PlanData, org: &str, element: &str, period: &str) -> Option<Decimal> {
+        data.observations().get(
+            &code(org),
+            &DataElementId::parse(element).unwrap(),
+            Period::parse(period).unwrap(),
+        )
+    }
+
+    async fn seed(store: &Store) {
+        crate::demo::ensure_plan(store).await.unwrap();
+        let uscc = crate::generate::synthetic_uscc("211102", 1);
+        let mut tx = store.begin(Actor::system()).await.unwrap();
+        tx.import_rows(&[StoredOrgUnit {
+            code: "211102001".into(),
+            name: "红旗街道".into(),
+            parent_code: Some("211102".into()),
+            level: "street".into(),
+            valid_from: date(1900, 1, 1),
+            valid_to: None,
+        }])
+        .await
+        .unwrap();
+        tx.import_enterprise_years(&[EnterpriseYearRow {
+            enterprise: Enterprise {
+                uscc: uscc.clone(),
+                name: "甲（演示）".into(),
+                founded_on: None,
+                org_unit_code: Some("211102".into()),
+                industry_code: Some("C2614".into()),
+                high_tech_field: None,
+                reported_year: Some(2018),
+            },
+            figures: EnterpriseYear {
+                uscc: uscc.clone(),
+                year: 2018,
+                ..EnterpriseYear::default()
+            },
+        }])
+        .await
+        .unwrap();
+        // 国科发火〔2016〕32号 第十五条: valid three years from the issue date, i.e. through 2020-11-30.
+        tx.import_rows(&[Qualification::high_tech(
+            uscc,
+            "GR201721000001",
+            date(2017, 12, 1),
+        )])
+        .await
+        .unwrap();
+        tx.import_rows(&[Talent {
+            name: "乙（演示）".into(),
+            category: plantrack_store::derive::HIGH_END_TALENT.into(),
+            introduced_on: date(2020, 12, 31),
+            employer_uscc: None,
+            org_unit_code: "211102001".into(),
+            note: None,
+        }])
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_certificate_issued_on_1_december_2017_counts_at_the_end_of_2018_and_2019_but_not_2020() {
+        for_each_backend!(|db| {
+            seed(&db.store).await;
+            let data = PlanData::load(&db.store).await.unwrap();
+            let ht = "high_tech_enterprise_count";
+            assert_eq!(value(&data, "211102", ht, "2017"), Some(Decimal::ONE));
+            assert_eq!(value(&data, "211102", ht, "2018"), Some(Decimal::ONE));
+            assert_eq!(value(&data, "211102", ht, "2019"), Some(Decimal::ONE));
+            assert_eq!(value(&data, "211102", ht, "2020Q3"), Some(Decimal::ONE));
+            assert_eq!(value(&data, "211102", ht, "2020"), Some(Decimal::ZERO));
+            // Up the tree, and zero (not missing) where there are no rows.
+            assert_eq!(value(&data, "211100", ht, "2019"), Some(Decimal::ONE));
+            assert_eq!(value(&data, "210000", ht, "2019"), Some(Decimal::ONE));
+            assert_eq!(value(&data, "211103", ht, "2019"), Some(Decimal::ZERO));
+        });
+    }
+
+    #[tokio::test]
+    async fn rows_of_a_street_count_for_its_district_and_above() {
+        for_each_backend!(|db| {
+            seed(&db.store).await;
+            let data = PlanData::load(&db.store).await.unwrap();
+            let t = "talents_introduced";
+            assert_eq!(value(&data, "211102", t, "2020"), Some(Decimal::ONE));
+            assert_eq!(value(&data, "211100", t, "2020"), Some(Decimal::ONE));
+            assert_eq!(value(&data, "211102", t, "2020Q3"), Some(Decimal::ZERO));
+            // No observations: the default period is the latest year with derived values.
+            assert_eq!(data.default_period(), Some(Period::parse("2020").unwrap()));
+        });
+    }
+
+    #[test]
+    fn store_org_units_join_the_plan_tree() {
+        let unit = |c: &str, p: &str| StoredOrgUnit {
+            code: c.into(),
+            name: format!("区{c}"),
+            parent_code: Some(p.into()),
+            level: "district".into(),
+            valid_from: date(1900, 1, 1),
+            valid_to: None,
+        };
+        let units = [
+            unit("210100", "210000"),
+            unit("210102", "210100"),
+            unit("211102001", "211102"),
+        ];
+        let plan = plan_with_org_units(SHUANGTAIZI_TOML, SHUANGTAIZI_PATH, units.iter()).unwrap();
+        let d = plan.org_unit(&code("210102")).unwrap();
+        assert_eq!(d.parent, Some(code("210100")));
+        assert_eq!(plan.children(&code("210000")).count(), 2);
+        assert_eq!(plan.org_units().len(), 8);
+    }
 }

@@ -125,7 +125,10 @@ impl RegistryFacts {
 
     /// Whether no registry row was loaded.
     pub fn is_empty(&self) -> bool {
-        self.quals.is_empty() && self.talents.is_empty() && self.contracts.is_empty() && self.institutes.is_empty()
+        self.quals.is_empty()
+            && self.talents.is_empty()
+            && self.contracts.is_empty()
+            && self.institutes.is_empty()
     }
 
     /// The enterprise's org unit in `year`: that year's annual report, else its master data.
@@ -137,9 +140,10 @@ impl RegistryFacts {
     }
 
     fn has_rd_record(&self, ent: Ent, day: Date) -> bool {
-        self.rd_records
-            .get(&ent)
-            .is_some_and(|v| v.iter().any(|(from, to)| *from <= day && to.is_none_or(|t| t >= day)))
+        self.rd_records.get(&ent).is_some_and(|v| {
+            v.iter()
+                .any(|(from, to)| *from <= day && to.is_none_or(|t| t >= day))
+        })
     }
 
     /// Count each enterprise once, in its org unit of `year`.
@@ -192,8 +196,12 @@ impl RegistryFacts {
                         return false;
                     };
                     let industry = self.masters.get(e).and_then(|m| m.industry_code.as_deref());
-                    is_above_scale_industrial(y.above_scale_industrial, industry, y.main_business_revenue)
-                        && (!with_rd || y.has_rd_level || self.has_rd_record(*e, end))
+                    is_above_scale_industrial(
+                        year,
+                        y.above_scale_industrial,
+                        industry,
+                        y.main_business_revenue,
+                    ) && (!with_rd || y.has_rd_level || self.has_rd_record(*e, end))
                 });
                 self.count_ents(&mut sums, ents, year);
             }
@@ -244,7 +252,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
 
         let st = Stmt::new("select uscc, kind, issued_on, year, valid_until, revoked_on from qualification");
-        for r in st.query().fetch_all(&mut *conn).await? {
+        for r in st.query(self.backend()).fetch_all(&mut *conn).await? {
             let ent = f.ent(get(&r, "uscc")?);
             let kind: String = get(&r, "kind")?;
             let issued_on: Date = get(&r, "issued_on")?;
@@ -264,7 +272,7 @@ impl Store {
             "select e.uscc as uscc, e.org_unit_code as org_unit_code, e.industry_code as industry_code \
              from (select distinct uscc from qualification) q join enterprise e on e.uscc = q.uscc",
         );
-        for r in st.query().fetch_all(&mut *conn).await? {
+        for r in st.query(self.backend()).fetch_all(&mut *conn).await? {
             let ent = f.ent(get(&r, "uscc")?);
             let org = f.org(get(&r, "org_unit_code")?);
             f.masters.insert(
@@ -281,7 +289,7 @@ impl Store {
              y.rd_institution_level as rd_institution_level \
              from (select distinct uscc from qualification) q join enterprise_year y on y.uscc = q.uscc",
         );
-        for r in st.query().fetch_all(&mut *conn).await? {
+        for r in st.query(self.backend()).fetch_all(&mut *conn).await? {
             let ent = f.ent(get(&r, "uscc")?);
             let year: i32 = get(&r, "year")?;
             let org = f.org(get(&r, "org_unit_code")?);
@@ -297,7 +305,7 @@ impl Store {
             );
         }
         let st = Stmt::new("select max(year) as y from enterprise_year");
-        if let Some(y) = get::<Option<i64>>(&st.query().fetch_one(&mut *conn).await?, "y")?
+        if let Some(y) = get::<Option<i64>>(&st.query(self.backend()).fetch_one(&mut *conn).await?, "y")?
             && let Ok(y) = i16::try_from(y)
             && let Ok(last) = Date::new(y, 12, 31)
         {
@@ -307,7 +315,7 @@ impl Store {
         let st = Stmt::new(
             "select uscc, occurred_on, ended_on from enterprise_record where kind = 'rd_institution'",
         );
-        for r in st.query().fetch_all(&mut *conn).await? {
+        for r in st.query(self.backend()).fetch_all(&mut *conn).await? {
             let ent = f.ent(get(&r, "uscc")?);
             let from: Date = get(&r, "occurred_on")?;
             let to: Option<Date> = get(&r, "ended_on")?;
@@ -316,7 +324,7 @@ impl Store {
 
         let mut st = Stmt::new("select introduced_on, org_unit_code from talent where category = ");
         st.bind(HIGH_END_TALENT);
-        for r in st.query().fetch_all(&mut *conn).await? {
+        for r in st.query(self.backend()).fetch_all(&mut *conn).await? {
             let on: Date = get(&r, "introduced_on")?;
             f.seen(on);
             if let Some(org) = f.org(Some(get(&r, "org_unit_code")?)) {
@@ -330,7 +338,7 @@ impl Store {
         }
 
         let st = Stmt::new("select registered_on, org_unit_code, turnover from tech_contract");
-        for r in st.query().fetch_all(&mut *conn).await? {
+        for r in st.query(self.backend()).fetch_all(&mut *conn).await? {
             let on: Date = get(&r, "registered_on")?;
             f.seen(on);
             if let Some(org) = f.org(Some(get(&r, "org_unit_code")?)) {
@@ -346,7 +354,7 @@ impl Store {
         let st = Stmt::new(
             "select recognised_on, revoked_on, org_unit_code from platform where kind = 'industrial_tech_institute'",
         );
-        for r in st.query().fetch_all(&mut *conn).await? {
+        for r in st.query(self.backend()).fetch_all(&mut *conn).await? {
             let on: Date = get(&r, "recognised_on")?;
             f.seen(on);
             if let Some(org) = f.org(Some(get(&r, "org_unit_code")?)) {

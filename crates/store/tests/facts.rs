@@ -25,7 +25,10 @@ fn uscc(n: u32) -> String {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
     fn day(&mut self, from_year: i16, years: u64) -> Date {
@@ -105,7 +108,12 @@ async fn seed(store: &Store) {
     let talents: Vec<Talent> = (0..40)
         .map(|i| Talent {
             name: format!("人才{i}"),
-            category: if i % 3 == 0 { "青年人才" } else { "高端创新创业人才" }.into(),
+            category: if i % 3 == 0 {
+                "青年人才"
+            } else {
+                "高端创新创业人才"
+            }
+            .into(),
             introduced_on: r.day(2016, 5),
             employer_uscc: None,
             org_unit_code: ORGS[r.next(3) as usize].into(),
@@ -208,7 +216,10 @@ async fn a_registration_counts_from_its_issue_day_and_a_revocation_only_afterwar
         let facts = store.registry_facts().await.unwrap();
         for (p, expected) in [("2019Q1", 0), ("2019Q2", 1), ("2019Q3", 1), ("2019", 0)] {
             let p = Period::parse(p).unwrap();
-            let sql = store.derive(DerivationRule::TechSmeRegistrations, p).await.unwrap();
+            let sql = store
+                .derive(DerivationRule::TechSmeRegistrations, p)
+                .await
+                .unwrap();
             let n: Decimal = sql.iter().map(|v| v.value).sum();
             assert_eq!(n, Decimal::from(expected), "{p}");
             assert_eq!(facts.derive(DerivationRule::TechSmeRegistrations, p), sql);

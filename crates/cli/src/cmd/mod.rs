@@ -21,6 +21,61 @@ pub struct StoreArgs {
     pub database: Option<String>,
 }
 
+impl StoreArgs {
+    /// The store's URL: `--database`, else the SQLite file `--db`, else the default file in the data directory.
+    pub fn url(&self) -> String {
+        match (&self.database, &self.db) {
+            (Some(url), _) => url.clone(),
+            (None, Some(path)) => plantrack_store::sqlite_url(path),
+            (None, None) => plantrack_store::sqlite_url(&plantrack_store::default_sqlite_path()),
+        }
+    }
+
+    /// Open (and migrate) the store.
+    pub async fn open(&self) -> anyhow::Result<plantrack_store::Store> {
+        let url = self.url();
+        plantrack_store::Store::open(&url).await.map_err(|e| {
+            anyhow::anyhow!(e).context(format!(
+                "无法打开数据库 / cannot open the store {}",
+                plantrack_store::redact(&url)
+            ))
+        })
+    }
+}
+
+/// A single-threaded runtime for the commands that use the store (the CLI runs one command at a time).
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Who acts on the command line: whoever may open the store file acts as its administrator; the audit log
+/// records `cli:<login name>`.
+pub fn cli_principal() -> plantrack_app::Principal {
+    let login = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "local".into());
+    plantrack_app::Principal::User {
+        id: 0,
+        username: format!("cli:{login}"),
+        role: plantrack_app::Role::Admin,
+        department: None,
+        enterprise: None,
+    }
+}
+
+/// A use case's error for the CLI: the user's input (invalid, unknown, conflicting) exits 2, the rest 1.
+pub fn app_error(err: plantrack_app::AppError) -> anyhow::Error {
+    use plantrack_app::AppError as E;
+    match err {
+        E::Invalid(_) | E::NotFound { .. } | E::Conflict(_) | E::Stale { .. } | E::TooLarge { .. } => {
+            BadInput(err.to_string()).into()
+        }
+        other => anyhow::Error::new(other),
+    }
+}
+
 /// plantrack — tracks a science-and-technology action plan (科技行动计划): its targets (主要目标),
 /// key tasks (重点任务) and safeguards (保障措施), for a district, city or province.
 #[derive(Debug, Parser)]
@@ -43,6 +98,8 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Draft a plan from a policy text (政策文本): targets, tasks, departments.
     Extract(extract::ExtractArgs),
+    /// Fill the store with a synthetic demo district (演示数据, clearly labelled) to see a living plan.
+    Demo(demo::DemoArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -51,6 +108,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status(a) => status::run(a, &cli.store),
         Command::Evaluate(a) => evaluate::run(a),
         Command::Extract(a) => extract::run(&a),
+        Command::Demo(a) => demo::run(&a, &cli.store),
     }
 }
 
@@ -75,6 +133,7 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     }
 }
 
+pub mod demo;
 pub mod evaluate;
 pub mod extract;
 pub mod plan;

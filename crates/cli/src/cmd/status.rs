@@ -1,6 +1,9 @@
 //! `plantrack status` — every target of the plan with its value, status, method, forecast and reason, for one
 //! org unit and period.
 //!
+//! Without `--data` the observations come from the store (`--db PATH` / `--database URL`), with the derived
+//! elements computed from its registries (`plantrack_app::status`).
+//!
 //! With `--data FILE.csv` the observations come from the file (header `org_unit,period,data_element,value`;
 //! every data element in it is taken as given, derived ones included). The file is read completely and checked
 //! before anything is computed: any bad row → every bad row reported (file, line, field, reason), exit 2.
@@ -50,7 +53,7 @@ pub enum StatusFormat {
 /// Most problems listed before the rest are summarised (a wrong file can have thousands).
 const MAX_LISTED: usize = 50;
 
-pub fn run(args: StatusArgs, _store: &super::StoreArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: StatusArgs, store: &super::StoreArgs) -> anyhow::Result<ExitCode> {
     let StatusArgs {
         data,
         plan,
@@ -58,15 +61,12 @@ pub fn run(args: StatusArgs, _store: &super::StoreArgs) -> anyhow::Result<ExitCo
         period,
         format,
     } = args;
-    let plan = super::plan::load(plan.as_deref())?;
     let Some(data_path) = data.as_deref() else {
-        return Err(BadInput(
-            "没有 --data: 从数据库读取尚未实现,请用 --data FILE.csv / no --data given: reading the store is not built yet; \
-             pass --data FILE.csv (e.g. plans/shuangtaizi-demo-observations.csv)"
-                .into(),
-        )
-        .into());
+        // No file: the store, with derived elements computed from its registries.
+        let plan = plan.as_deref().map(|p| super::plan::load(Some(p))).transpose()?;
+        return from_store(plan, org_unit, period, format, store);
     };
+    let plan = super::plan::load(plan.as_deref())?;
     let data = read_observations(data_path, &plan)?;
     let org = match &org_unit {
         None => plan.meta().org_unit.clone(),
@@ -91,13 +91,43 @@ pub fn run(args: StatusArgs, _store: &super::StoreArgs) -> anyhow::Result<ExitCo
         })?,
     };
     let report = plan_status(&plan, &data, &org, period);
+    print(format, &plan, &report)
+}
+
+/// Status from the store (`--db` / `--database`): the same report as from a CSV.
+fn from_store(
+    plan: Option<Plan>,
+    org_unit: Option<String>,
+    period: Option<String>,
+    format: StatusFormat,
+    store: &super::StoreArgs,
+) -> anyhow::Result<ExitCode> {
+    use plantrack_app::status::{PlanData, StatusQuery};
+    let (plan, report) = super::runtime()?.block_on(async {
+        let store = store.open().await?;
+        let loaded = match plan {
+            Some(p) => PlanData::load_for(&store, p).await,
+            None => PlanData::load(&store).await,
+        };
+        store.close().await;
+        let data = loaded.map_err(super::app_error)?;
+        let (org, period) = data
+            .resolve(&StatusQuery { org_unit, period })
+            .map_err(super::app_error)?;
+        let report = data.status(&org, period);
+        Ok::<_, anyhow::Error>((data.plan().clone(), report))
+    })?;
+    print(format, &plan, &report)
+}
+
+fn print(format: StatusFormat, plan: &Plan, report: &StatusReport) -> anyhow::Result<ExitCode> {
     let mut out = anstream::stdout().lock();
     match format {
         StatusFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
+            serde_json::to_writer_pretty(&mut out, report).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
-        StatusFormat::Table => table(&plan, &report, &mut out)?,
+        StatusFormat::Table => table(plan, report, &mut out)?,
     }
     Ok(ExitCode::SUCCESS)
 }
