@@ -143,6 +143,9 @@ async fn main() {
     let store = Store::open(&plantrack_store::sqlite_url(&db)).await.unwrap();
     let first = import(&store, &data).await;
     report("store: import into empty SQLite (one transaction)", n, first);
+    if std::env::var("PLANTRACK_BENCH_FIRST_ONLY").is_ok() {
+        return;
+    }
     let again = import(&store, &data).await;
     report("store: re-import, nothing changed", n, again);
     store.close().await;

@@ -162,13 +162,16 @@ impl Store {
         );
         st.bind(day);
         st.push(" and (r.ended_on is null or r.ended_on >= $1)) as rd_records ");
-        st.push("from enterprise_year y join enterprise e on e.uscc = y.uscc where y.year = ")
-            .bind(year);
+        // Driven from the qualifications (few) into enterprise_year by its (uscc, year) key.
         st.push(
-            " and exists (select 1 from qualification q where q.uscc = y.uscc and \
+            "from (select distinct q.uscc from qualification q where \
              (q.revoked_on is null or q.revoked_on > $1) and \
-             ((q.kind = 'tech_sme' and q.year = $2 and q.issued_on <= $1) or \
-              (q.kind = 'high_tech' and q.issued_on <= $1 and q.valid_until >= $1)))",
+             ((q.kind = 'tech_sme' and q.issued_on <= $1 and q.year = ",
+        )
+        .bind(year);
+        st.push(
+            ") or (q.kind = 'high_tech' and q.issued_on <= $1 and q.valid_until >= $1))) t \
+             join enterprise_year y on y.uscc = t.uscc and y.year = $2 join enterprise e on e.uscc = y.uscc",
         );
         let rows = st.query(self.backend()).fetch_all(&self.pool).await?;
         let mut out = Vec::new();

@@ -6,6 +6,11 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use plantrack_core::qualify::input::{
+    CertificateInput, IncidentInput, IpInput, NationalAwardInput, RdInstitutionInput, StandardLedInput,
+};
+use plantrack_core::qualify::{EnterpriseInput, Num, YearInput};
+
 use crate::record::{Stored, UpsertCounts, record, select_list, stored_from_row};
 use crate::sql::{Stmt, code_enum};
 use crate::{Store, StoreError, Tx};
@@ -166,15 +171,17 @@ impl Qualification {
 code_enum! {
     /// Kind of dated enterprise record.
     pub enum EnterpriseRecordKind {
-        /// 研发机构 (with its level; `ended_on` when dissolved).
+        /// 研发机构 (`level`: national | provincial | municipal | enterprise, or 国家级 …; `ended_on` when
+        /// dissolved).
         RdInstitution = "rd_institution",
-        /// 重大安全、重大质量事故或严重环境违法.
+        /// An adverse event (`level` holds the kind: major_safety, major_quality, environmental_violation,
+        /// research_misconduct, abnormal_operation, serious_dishonesty, fraud — `core::qualify` ids or names).
         Incident = "incident",
-        /// 科技奖励.
+        /// 国家级科技奖励 (`rank` = place among the winning units).
         Award = "award",
-        /// 主导制定的标准.
+        /// 主导制定的标准 (`level`: international | national | industry, or 国际标准 …).
         Standard = "standard",
-        /// 科研严重失信 / 经营异常名录 / 严重违法失信企业名单.
+        /// 科研严重失信 / 经营异常名录 / 严重违法失信企业名单 (`level` as for incidents).
         Dishonesty = "dishonesty",
     }
 }
@@ -196,9 +203,11 @@ pub struct EnterpriseRecord {
     pub ended_on: Option<Date>,
     /// Free text.
     pub detail: Option<String>,
+    /// For an award: the enterprise's rank among the winning units (1 = first).
+    pub rank: Option<i64>,
 }
 record!(EnterpriseRecord, "enterprise_record", key(uscc, kind, title, occurred_on), search(uscc, title),
-    order "occurred_on desc", { uscc, kind, title, level, occurred_on, ended_on, detail });
+    order "occurred_on desc", { uscc, kind, title, level, occurred_on, ended_on, detail, rank });
 
 /// One row of an enterprise annual-figures import: master data and that year's figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,6 +229,104 @@ pub struct EnterpriseProfile {
     pub qualifications: Vec<Stored<Qualification>>,
     /// Dated records, oldest first.
     pub records: Vec<Stored<EnterpriseRecord>>,
+}
+
+impl EnterpriseProfile {
+    /// The profile in the wire form the qualification rules read (`core::qualify::EnterpriseInput`):
+    /// certificates from the qualifications (revoked ones left out), institutions, awards, standards and
+    /// incidents from the dated records, the latest year's IP counts, and every year's figures. An R&D
+    /// institution known only from a year's 研发机构级别 is dated 1 January of the first such year.
+    pub fn to_input(&self) -> EnterpriseInput {
+        let e = &self.enterprise.record;
+        let num = |d: Option<Decimal>| d.map(Num);
+        let count = |n: Option<i64>| n.map(|n| Num(Decimal::from(n)));
+        let mut input = EnterpriseInput {
+            uscc: e.uscc.clone(),
+            name: e.name.clone(),
+            registered_on: e.founded_on.map(|d| d.to_string()),
+            industry_code: e.industry_code.clone(),
+            high_tech_field: e.high_tech_field.clone(),
+            ..EnterpriseInput::default()
+        };
+        for q in self
+            .qualifications
+            .iter()
+            .map(|q| &q.record)
+            .filter(|q| q.revoked_on.is_none())
+        {
+            input.certificates.push(CertificateInput {
+                kind: q.kind.to_string(),
+                issued_on: q.issued_on.to_string(),
+            });
+        }
+        for r in self.records.iter().map(|r| &r.record) {
+            let on = r.occurred_on.to_string();
+            let level = r.level.clone().unwrap_or_default();
+            match r.kind {
+                EnterpriseRecordKind::RdInstitution if r.ended_on.is_none() => {
+                    input.rd_institutions.push(RdInstitutionInput {
+                        level,
+                        recognized_on: on,
+                    });
+                }
+                EnterpriseRecordKind::RdInstitution => {}
+                EnterpriseRecordKind::Incident | EnterpriseRecordKind::Dishonesty => {
+                    input.incidents.push(IncidentInput { kind: level, on });
+                }
+                EnterpriseRecordKind::Award => {
+                    if let Some(rank) = r.rank {
+                        input.national_awards.push(NationalAwardInput {
+                            on,
+                            rank: Num(Decimal::from(rank)),
+                        });
+                    }
+                }
+                EnterpriseRecordKind::Standard => input.standards_led.push(StandardLedInput { on, level }),
+            }
+        }
+        if input.rd_institutions.is_empty()
+            && let Some(first) = self
+                .years
+                .iter()
+                .map(|y| &y.record)
+                .find(|y| y.rd_institution_level.is_some())
+        {
+            input.rd_institutions.push(RdInstitutionInput {
+                level: first.rd_institution_level.clone().unwrap_or_default(),
+                recognized_on: format!("{}-01-01", first.year),
+            });
+        }
+        if let Some(latest) = self.years.last().map(|y| &y.record) {
+            input.ip = Some(IpInput {
+                class_i: count(latest.ip_class1),
+                class_ii: count(latest.ip_class2),
+            });
+        }
+        input.years = self
+            .years
+            .iter()
+            .map(|y| {
+                let y = &y.record;
+                YearInput {
+                    year: Num(Decimal::from(y.year)),
+                    employees: count(y.employees),
+                    tech_staff: count(y.tech_staff),
+                    sales_revenue: num(y.sales_revenue),
+                    main_business_revenue: num(y.main_business_revenue),
+                    total_revenue: num(y.total_revenue),
+                    high_tech_revenue: num(y.high_tech_revenue),
+                    total_assets: num(y.total_assets),
+                    total_liabilities: num(y.total_liabilities),
+                    cost_expense_total: num(y.total_cost),
+                    rd_expense: num(y.rd_expense),
+                    rd_expense_domestic: num(y.domestic_rd_expense),
+                    conversions: count(y.achievements_transformed),
+                    ..YearInput::default()
+                }
+            })
+            .collect();
+        input
+    }
 }
 
 impl Tx {

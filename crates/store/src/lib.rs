@@ -106,8 +106,12 @@ macro_rules! migrations {
 pub fn migrations(backend: Backend) -> Vec<Migration> {
     use sqlx::SqlSafeStr;
     match backend {
-        Backend::Sqlite => migrations!("sqlite": 1 "registries", 2 "supervision"),
-        Backend::Postgres => migrations!("postgres": 1 "registries", 2 "supervision"),
+        Backend::Sqlite => {
+            migrations!("sqlite": 1 "registries", 2 "supervision", 3 "award_rank", 4 "drop_year_index")
+        }
+        Backend::Postgres => {
+            migrations!("postgres": 1 "registries", 2 "supervision", 3 "award_rank", 4 "drop_year_index")
+        }
     }
 }
 
@@ -148,7 +152,7 @@ impl Store {
                             conn.execute("pragma busy_timeout = 5000").await?;
                             // A 64 MB page cache per connection (default 2 MB): a bulk import into a large store
                             // otherwise re-reads index pages it has just written (1 M rows: 4× slower).
-                            conn.execute("pragma cache_size = -262144").await?;
+                            conn.execute("pragma cache_size = -65536").await?;
                             conn.execute("pragma temp_store = memory").await?;
                             Ok(())
                         })

@@ -561,8 +561,15 @@ impl Tx {
             }
         }
         drop(seen);
+        // Into an empty table every row is new (keys are unique within the call): skip the lookups.
+        let probe = Stmt::new(format!("select {} from {} limit 1", T::ID, T::ENTITY));
+        let empty = probe
+            .query(self.backend())
+            .fetch_optional(self.conn())
+            .await?
+            .is_none();
         for part in rows.chunks(upsert_chunk_rows::<T>()) {
-            counts += self.upsert_chunk(part, audit_inserts).await?;
+            counts += self.upsert_chunk(part, audit_inserts, empty).await?;
         }
         Ok(counts)
     }
@@ -571,12 +578,19 @@ impl Tx {
         &mut self,
         rows: &[T],
         audit_inserts: bool,
+        table_was_empty: bool,
     ) -> Result<UpsertCounts, StoreError> {
         // Each row's values are computed once (decimal formatting is the costliest part of a bulk import).
         let values: Vec<Vec<Param>> = rows.iter().map(Record::values).collect();
         let key_pos = key_positions::<T>();
         let keys: Vec<Vec<KeyPart>> = values.iter().map(|v| key_parts_at(v, &key_pos)).collect();
-        let existing = self.existing_by_key::<T>(&values, &key_pos).await?;
+        let existing = if table_was_empty {
+            Existing {
+                by_key: HashMap::new(),
+            }
+        } else {
+            self.existing_by_key::<T>(&values, &key_pos).await?
+        };
         let mut counts = UpsertCounts::default();
         let mut write: Vec<usize> = Vec::with_capacity(rows.len());
         let mut changed: Vec<(Stored<T>, usize)> = Vec::new();

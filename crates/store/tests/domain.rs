@@ -192,7 +192,11 @@ async fn observations_for_a_subtree_and_period_range() {
 }
 
 fn uscc(n: u32) -> String {
-    format!("91211102MA{n:07}X")
+    // Valid codes (GB 32100 check digit), as the import would hand over.
+    plantrack_core::qualify::Uscc::with_check_digit(&format!("91211102MA{n:07}"))
+        .unwrap()
+        .as_str()
+        .to_owned()
 }
 
 fn enterprise_row(
@@ -377,6 +381,7 @@ async fn seed_registries(store: &Store) {
         occurred_on: date(2018, 1, 1),
         ended_on: None,
         detail: None,
+        rank: None,
     })
     .await
     .unwrap();
@@ -388,6 +393,7 @@ async fn seed_registries(store: &Store) {
         occurred_on: date(2015, 1, 1),
         ended_on: Some(date(2019, 6, 30)),
         detail: None,
+        rank: None,
     })
     .await
     .unwrap();
@@ -557,6 +563,72 @@ async fn derived_elements_follow_the_registries() {
             store.derive_all(y2019).await.unwrap().len(),
             DerivationRule::ALL.len()
         );
+    });
+}
+
+#[tokio::test]
+async fn a_stored_enterprise_becomes_the_qualification_rules_input() {
+    for_each_backend!(|db| {
+        let store = &db.store;
+        seed_registries(store).await;
+        let mut tx = store.begin(Actor::system()).await.unwrap();
+        for (kind, title, level, rank) in [
+            (
+                EnterpriseRecordKind::Award,
+                "国家科技进步奖",
+                Some("national"),
+                Some(2),
+            ),
+            (
+                EnterpriseRecordKind::Standard,
+                "某行业标准",
+                Some("行业标准"),
+                None,
+            ),
+            (
+                EnterpriseRecordKind::Incident,
+                "安全事故",
+                Some("major_safety"),
+                None,
+            ),
+        ] {
+            tx.insert(&EnterpriseRecord {
+                uscc: uscc(1),
+                kind,
+                title: title.into(),
+                level: level.map(Into::into),
+                occurred_on: date(2018, 3, 1),
+                ended_on: None,
+                detail: None,
+                rank,
+            })
+            .await
+            .unwrap();
+        }
+        tx.import_rows(&[Qualification::high_tech(uscc(1), "GR-1", date(2018, 10, 1))])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let input = store.enterprise_profile(&uscc(1)).await.unwrap().to_input();
+        assert_eq!(input.years.len(), 1);
+        assert_eq!(
+            input.certificates.len(),
+            2,
+            "the 2019 registration and the certificate"
+        );
+        assert_eq!(
+            (
+                input.national_awards.len(),
+                input.standards_led.len(),
+                input.incidents.len()
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(input.rd_institutions.len(), 1);
+        // The rules' own checker accepts it.
+        let profile = plantrack_core::qualify::EnterpriseProfile::from_input(&input).unwrap();
+        assert_eq!(profile.years().len(), 1);
+        assert_eq!(profile.national_awards()[0].rank, 2);
     });
 }
 
