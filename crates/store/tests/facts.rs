@@ -99,6 +99,7 @@ async fn seed(store: &Store) {
                 occurred_on: r.day(2015, 5),
                 ended_on: (r.next(2) == 0).then(|| r.day(2019, 2)),
                 detail: None,
+                rank: None,
             })
             .await
             .unwrap();
