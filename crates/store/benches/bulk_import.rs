@@ -108,21 +108,38 @@ fn write_csv(path: &std::path::Path, rows: &[EnterpriseYearRow]) {
     f.flush().unwrap();
 }
 
-async fn import(store: &Store, rows: &[EnterpriseYearRow]) -> f64 {
+/// CPU seconds (user + system, all threads) this process has used: on a loaded machine a steadier measure
+/// than wall time. Linux only; 0 elsewhere.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+async fn import(store: &Store, rows: &[EnterpriseYearRow]) -> (f64, f64) {
+    let cpu = cpu_seconds();
     let t = Instant::now();
     let mut tx = store.begin(Actor::user("bench")).await.unwrap();
     let (m, y) = tx.import_enterprise_years(rows).await.unwrap();
     tx.commit().await.unwrap();
     let s = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
     println!(
         "    enterprises +{} ~{} ={}, years +{} ~{} ={}",
         m.inserted, m.updated, m.unchanged, y.inserted, y.updated, y.unchanged
     );
-    s
+    (s, cpu)
 }
 
-fn report(label: &str, n: usize, secs: f64) {
-    println!("{label:<58} {secs:>7.2} s  {:>9.0} rows/s", n as f64 / secs);
+fn report(label: &str, n: usize, (secs, cpu): (f64, f64)) {
+    println!(
+        "{label:<58} {secs:>7.2} s wall {:>9.0} rows/s | {cpu:>6.2} s CPU {:>9.0} rows/CPU-s",
+        n as f64 / secs,
+        n as f64 / cpu.max(0.001)
+    );
 }
 
 #[tokio::main]
@@ -165,28 +182,31 @@ async fn main() {
          .import --csv {} t\n",
         csv.display()
     );
+    let script_file = dir.path().join("import.sql");
+    std::fs::write(&script_file, &script).unwrap();
+    // bash's `time` reports the child's CPU seconds on stderr (TIMEFORMAT "%U %S").
+    let cmd = format!(
+        "TIMEFORMAT='%U %S'; time sqlite3 '{}' < '{}' > /dev/null",
+        plain.display(),
+        script_file.display()
+    );
     let t = Instant::now();
-    let out = Command::new("sqlite3")
-        .arg(&plain)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            child
-                .stdin
-                .take()
-                .map(|mut i| i.write_all(script.as_bytes()))
-                .transpose()?;
-            child.wait_with_output()
-        });
+    let out = Command::new("bash").arg("-c").arg(&cmd).output();
     let secs = t.elapsed().as_secs_f64();
     match out {
-        Ok(o) if o.status.success() => report(
-            "sqlite3 .import of the same CSV (one table, unique index)",
-            n,
-            secs,
-        ),
+        Ok(o) if o.status.success() => {
+            let err = String::from_utf8_lossy(&o.stderr);
+            let cpu: f64 = err
+                .lines()
+                .last()
+                .map(|l| l.split_whitespace().filter_map(|v| v.parse::<f64>().ok()).sum())
+                .unwrap_or(0.0);
+            report(
+                "sqlite3 .import of the same CSV (one table, unique index)",
+                n,
+                (secs, cpu),
+            );
+        }
         Ok(o) => println!("sqlite3 failed: {}", String::from_utf8_lossy(&o.stderr)),
         Err(e) => println!("sqlite3 not available: {e}"),
     }

@@ -139,8 +139,14 @@ impl Store {
                 {
                     std::fs::create_dir_all(&dir)?;
                 }
+                // An in-memory database exists once per connection: keep one, or writes vanish.
+                let connections = if url.contains(":memory:") || url.contains("mode=memory") {
+                    1
+                } else {
+                    4
+                };
                 AnyPoolOptions::new()
-                    .max_connections(4)
+                    .max_connections(connections)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             // WAL: readers do not block the writer. synchronous=NORMAL is durable in WAL mode

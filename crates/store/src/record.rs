@@ -601,7 +601,7 @@ impl Tx {
                     write.push(i);
                 }
                 // Stored values are canonical, so equal values mean an unchanged row; parse only the others.
-                Some((_, old_values)) if *old_values == values[i] => counts.unchanged += 1,
+                Some((_, old_values)) if old_values.equals(&values[i]) => counts.unchanged += 1,
                 Some((id, _)) => {
                     let old = fetch_by_id::<T>(self.conn(), *id)
                         .await?
@@ -694,12 +694,21 @@ impl Tx {
         let mut by_key = HashMap::with_capacity(rows.len());
         for row in &rows {
             let id: i64 = get(row, T::ID)?;
-            let raw = if has_blob(template) {
-                raw_values(row, template)?
+            if has_blob(template) {
+                let raw = raw_values(row, template)?;
+                by_key.insert(key_parts_at(&raw, key_pos), (id, Raw::Values(raw)));
+            } else if backend == Backend::Sqlite {
+                // SQLite's json_array writes what json_rows writes for equal values; compare the text.
+                let key = key_pos
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &p)| key_part(row, &format!("key{j}"), &template[p]))
+                    .collect::<Result<Vec<_>, _>>()?;
+                by_key.insert(key, (id, Raw::Json(get(row, "j")?)));
             } else {
-                json_values(row, template)?
-            };
-            by_key.insert(key_parts_at(&raw, key_pos), (id, raw));
+                let raw = json_values(row, template)?;
+                by_key.insert(key_parts_at(&raw, key_pos), (id, Raw::Values(raw)));
+            }
         }
         Ok(Existing { by_key })
     }
@@ -756,24 +765,35 @@ fn json_rows<'a>(rows: impl Iterator<Item = &'a [Param]>) -> String {
         if n > 0 {
             out.push(b',');
         }
-        out.push(b'[');
-        for (i, v) in row.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            match v {
-                Param::Text(Some(s)) => {
-                    // Writing a &str into a Vec cannot fail.
-                    let _ = serde_json::to_writer(&mut out, s);
-                }
-                Param::Int(Some(n)) => out.extend_from_slice(n.to_string().as_bytes()),
-                _ => out.extend_from_slice(b"null"),
-            }
-        }
-        out.push(b']');
+        json_row_into(&mut out, row);
     }
     out.push(b']');
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// One row as a JSON array, `[v,v,…]` (compact, as SQLite's `json_array` writes it).
+fn json_row(row: &[Param]) -> String {
+    let mut out = Vec::with_capacity(row.len() * 8);
+    json_row_into(&mut out, row);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn json_row_into(out: &mut Vec<u8>, row: &[Param]) {
+    out.push(b'[');
+    for (i, v) in row.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match v {
+            Param::Text(Some(s)) => {
+                // Writing a &str into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut *out, s);
+            }
+            Param::Int(Some(n)) => out.extend_from_slice(n.to_string().as_bytes()),
+            _ => out.extend_from_slice(b"null"),
+        }
+    }
+    out.push(b']');
 }
 
 /// The multi-row insert with one placeholder per value (tables with BLOB columns).
@@ -812,7 +832,14 @@ fn bulk_lookup<T: Record>(backend: Backend, values: &[Vec<Param>], key_pos: &[us
     // The row's columns come back as one JSON array: one value to decode instead of one per column.
     let row = match backend {
         _ if kinds.iter().any(|k| matches!(k, Param::Blob(_))) => cols,
-        Backend::Sqlite => format!("json_array({cols}) as j"),
+        Backend::Sqlite => {
+            let keys: Vec<String> = T::KEY
+                .iter()
+                .enumerate()
+                .map(|(j, c)| format!("t.{c} as key{j}"))
+                .collect();
+            format!("{}, json_array({cols}) as j", keys.join(", "))
+        }
         Backend::Postgres => format!("cast(json_build_array({cols}) as text) as j"),
     };
     let mut st = Stmt::new(format!("select t.{id}, {row} from ", id = T::ID));
@@ -844,7 +871,34 @@ const BULK_ROWS: usize = 1000;
 
 /// Stored rows matching a chunk's keys: per key, the row id and its raw column values.
 struct Existing {
-    by_key: HashMap<Vec<KeyPart>, (i64, Vec<Param>)>,
+    by_key: HashMap<Vec<KeyPart>, (i64, Raw)>,
+}
+
+/// A stored row's column values as read for comparison.
+enum Raw {
+    /// As bound values.
+    Values(Vec<Param>),
+    /// As the JSON array text SQLite's `json_array` makes of them.
+    Json(String),
+}
+
+impl Raw {
+    /// Whether the stored values equal `values`. Stored values are canonical, so equality of the raw forms is
+    /// equality of the records; a difference in form only (never expected) costs a full comparison later.
+    fn equals(&self, values: &[Param]) -> bool {
+        match self {
+            Raw::Values(v) => v == values,
+            Raw::Json(text) => *text == json_row(values),
+        }
+    }
+}
+
+fn key_part(row: &AnyRow, col: &str, kind: &Param) -> Result<KeyPart, StoreError> {
+    Ok(match kind {
+        Param::Int(_) => KeyPart::Int(get(row, col)?),
+        Param::Blob(_) => KeyPart::Blob(get(row, col)?),
+        Param::Text(_) => KeyPart::Text(get(row, col)?),
+    })
 }
 
 fn key_positions<T: Record>() -> Vec<usize> {
@@ -935,4 +989,51 @@ fn key_part_from_row(row: &AnyRow, col: &str) -> Result<KeyPart, StoreError> {
         return Ok(KeyPart::Text(v));
     }
     Ok(KeyPart::Int(row.try_get::<Option<i64>, _>(col)?))
+}
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use super::*;
+
+    /// The re-import fast path compares our JSON text with SQLite's: they must agree on every string.
+    #[tokio::test]
+    async fn our_json_rows_match_sqlites_json_array() {
+        let db = crate::testing::TestDb::sqlite().await;
+        let samples = [
+            "plain",
+            "引号\"和\\反斜杠",
+            "tab\tnew\nline\r",
+            "\u{1}\u{1f}\u{7f}",
+            "emoji 😀 and \u{202e}",
+            "",
+            "1.50",
+            "null",
+        ];
+        for s in samples {
+            let row = [
+                Param::Text(Some(s.to_owned())),
+                Param::Int(Some(-42)),
+                Param::Text(None),
+                Param::Int(None),
+            ];
+            let mut st = Stmt::new("select json_array(");
+            for (i, p) in row.iter().enumerate() {
+                if i > 0 {
+                    st.push(", ");
+                }
+                st.bind_param(p.clone());
+            }
+            st.push(") as j");
+            let got: String = get(
+                &st.query(Backend::Sqlite)
+                    .fetch_one(db.store.pool())
+                    .await
+                    .unwrap(),
+                "j",
+            )
+            .unwrap();
+            assert_eq!(got, json_row(&row), "{s:?}");
+        }
+        db.finish().await;
+    }
 }

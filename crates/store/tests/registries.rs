@@ -420,3 +420,16 @@ async fn schema_is_the_same_on_both_engines() {
     sqlite.finish().await;
     pg.finish().await;
 }
+
+#[tokio::test]
+async fn an_in_memory_store_keeps_its_writes() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let mut tx = store.begin(Actor::system()).await.unwrap();
+    let t = tx.insert(&talent("内存", date(2020, 1, 1))).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.get::<Talent>(t.id).await.unwrap(), t);
+    assert!(matches!(
+        Store::open("mysql://x").await,
+        Err(StoreError::UnsupportedUrl(_))
+    ));
+}
