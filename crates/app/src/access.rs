@@ -122,6 +122,18 @@ pub enum Permission<'a> {
 }
 
 impl Principal {
+    /// The machine itself acting for the operator at the console (`plantrack user add`, demo data): an admin
+    /// with user id 0 named `system` in the audit log. Never produced from a request.
+    pub fn system() -> Principal {
+        Principal::User {
+            id: 0,
+            username: "system".into(),
+            role: Role::Admin,
+            department: None,
+            enterprise: None,
+        }
+    }
+
     /// The name written to the audit log.
     pub fn actor_name(&self) -> &str {
         match self {

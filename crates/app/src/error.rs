@@ -1,6 +1,6 @@
 //! The use cases' one error type. The web maps it to HTTP status codes in one place
 //! (`Unauthenticated` 401, `Forbidden` 403, `NotFound` 404, `Conflict`/`Stale` 409, `Invalid` 422,
-//! `TooLarge` 413, `Unexpected` 500); the CLI maps `Invalid` to exit code 2.
+//! `TooLarge` 413, `Throttled` 429, `Unexpected` 500); the CLI maps `Invalid` to exit code 2.
 
 use plantrack_store::StoreError;
 use serde::Serialize;
@@ -87,6 +87,16 @@ pub enum AppError {
         /// The limit that was exceeded.
         limit_bytes: u64,
     },
+    /// Too many failed attempts (登录限制): refused until the lock expires.
+    #[error("{message_zh} / {message_en}")]
+    Throttled {
+        /// Seconds until the lock expires (`Retry-After`).
+        retry_after_secs: u64,
+        /// Reason in Chinese.
+        message_zh: String,
+        /// Reason in English.
+        message_en: String,
+    },
     /// Our fault: logged, never shown in detail to the user.
     #[error("内部错误 / internal error")]
     Unexpected(#[source] anyhow_like::BoxError),
@@ -134,6 +144,7 @@ impl AppError {
             AppError::Stale { .. } => "stale_version",
             AppError::Conflict(_) => "conflict",
             AppError::TooLarge { .. } => "too_large",
+            AppError::Throttled { .. } => "throttled",
             AppError::Unexpected(_) => "internal",
         }
     }

@@ -6,9 +6,15 @@
 //! Permissions are enforced here, never only in templates.
 
 pub mod access;
+pub mod accounts;
+pub mod auth;
 pub mod demo;
+pub mod enterprises;
 pub mod error;
 pub mod generate;
+pub mod observations;
+pub mod plan;
+pub mod registries;
 pub mod status;
 pub mod supervision;
 

@@ -29,6 +29,7 @@ pub mod supervision;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;
+mod version;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
