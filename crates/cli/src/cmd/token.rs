@@ -1,0 +1,38 @@
+//! `plantrack token create NAME [--label TEXT]` — prints a new API bearer token for user NAME; the token carries
+//! the user's role. Shown once: the store keeps only its hash.
+
+use std::process::ExitCode;
+
+use plantrack_app::Principal;
+use plantrack_app::accounts;
+
+use super::StoreArgs;
+use super::user::cli_error;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TokenCommand {
+    /// Create a bearer token for a user and print it.
+    Create(CreateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CreateArgs {
+    /// The user's login name.
+    pub name: String,
+    /// A label for the token (shown on the accounts page).
+    #[arg(long, default_value = "cli")]
+    pub label: String,
+}
+
+pub fn run(cmd: TokenCommand, store: &StoreArgs) -> anyhow::Result<ExitCode> {
+    let TokenCommand::Create(a) = cmd;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    rt.block_on(async {
+        let store = super::serve::open_store(store).await?;
+        let (token, _) = accounts::create_token(&store, &Principal::system(), &a.name, &a.label)
+            .await
+            .map_err(cli_error)?;
+        println!("{token}");
+        Ok(ExitCode::SUCCESS)
+    })
+}

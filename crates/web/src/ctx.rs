@@ -1,0 +1,414 @@
+//! The request context and the guard every request passes: who is calling (session cookie or bearer token,
+//! resolved through the store — no state in the server), in which language, and for state-changing requests the
+//! checks against cross-site request forgery and oversized bodies.
+//!
+//! CSRF (OWASP): a request with an unsafe method is refused when `Sec-Fetch-Site` says it comes from another site
+//! or `Origin` names another host; when it is authenticated by the session cookie it must also carry the session's
+//! synchronizer token, in the `X-CSRF-Token` header or as the form field `_csrf` (for multipart forms: the first
+//! field). The log-in form, which has no session yet, uses a double-submit token in the `pt_csrf` cookie. Bearer
+//! tokens are not sent by browsers on their own, so API calls with one need no CSRF token.
+
+use std::net::SocketAddr;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
+use axum::http::{HeaderMap, Method, header, request::Parts};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use plantrack_app::auth::{self, ClientInfo};
+use plantrack_app::{AppError, Principal};
+
+use crate::AppState;
+use crate::i18n::Lang;
+
+/// The session cookie (holds the raw session token; the store keeps its hash).
+pub const SESSION_COOKIE: &str = "pt_session";
+/// The pre-session CSRF cookie of the log-in form.
+pub const PRE_CSRF_COOKIE: &str = "pt_csrf";
+/// The flash-message cookie (holds a catalog key, shown once).
+pub const FLASH_COOKIE: &str = "pt_flash";
+
+/// How the caller is authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthVia {
+    /// Not at all (the public).
+    Anonymous,
+    /// By the session cookie; carries the raw token (for log-out) and the synchronizer token for forms.
+    Session {
+        /// The cookie value.
+        token: String,
+        /// The session's CSRF token.
+        csrf: String,
+    },
+    /// By an `Authorization: Bearer` API token.
+    Bearer,
+}
+
+/// Who calls, in which language, from where.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The caller.
+    pub principal: Principal,
+    /// The page language.
+    pub lang: Lang,
+    /// How the caller is authenticated.
+    pub auth: AuthVia,
+    /// Client address and browser.
+    pub client: ClientInfo,
+    /// Path and query of the request (for navigation and `next=`).
+    pub uri: String,
+    /// Served over TLS (directly or behind a proxy that says so): cookies get `Secure`.
+    pub secure: bool,
+    /// A flash message key from the previous redirect.
+    pub flash: Option<String>,
+    /// The value of the pre-session CSRF cookie, if any.
+    pub pre_csrf: Option<String>,
+}
+
+impl Ctx {
+    /// The synchronizer token to put into forms (empty for the public).
+    pub fn csrf(&self) -> &str {
+        match &self.auth {
+            AuthVia::Session { csrf, .. } => csrf,
+            _ => "",
+        }
+    }
+
+    /// A context for the public with default language (used when the guard did not run).
+    pub fn public() -> Ctx {
+        Ctx {
+            principal: Principal::Public,
+            lang: Lang::Zh,
+            auth: AuthVia::Anonymous,
+            client: ClientInfo::default(),
+            uri: "/".into(),
+            secure: false,
+            flash: None,
+            pre_csrf: None,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Ctx>().cloned().unwrap_or_else(Ctx::public))
+    }
+}
+
+/// Reads one cookie.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, Path=/, `Secure` over TLS; `max_age` None = session cookie.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool, http_only: bool) -> String {
+    let mut c = format!("{name}={value}; Path=/; SameSite=Strict");
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    c
+}
+
+/// Whether a path belongs to the JSON API (errors in JSON).
+pub fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// The largest body accepted on a path: file uploads get more room than forms and JSON.
+pub fn body_limit(state: &AppState, path: &str) -> usize {
+    if path.starts_with("/imports") || path.starts_with("/api/v1/imports/") {
+        state.config().max_upload_bytes
+    } else {
+        state.config().max_body_bytes
+    }
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn is_unsafe(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The host the request was addressed to.
+fn host(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::HOST).and_then(|v| v.to_str().ok())
+}
+
+/// Refuses cross-site unsafe requests by `Sec-Fetch-Site` and `Origin`.
+fn cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return true;
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let origin_host = origin.split("://").nth(1).unwrap_or("");
+        return origin == "null" || host(headers).is_none_or(|h| h != origin_host);
+    }
+    false
+}
+
+/// The `_csrf` field of an urlencoded body (tokens are hex, so no decoding is needed).
+fn form_token(body: &[u8]) -> Option<String> {
+    std::str::from_utf8(body)
+        .ok()?
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("_csrf="))
+        .map(str::to_owned)
+}
+
+/// The first field of a multipart body, if it is `_csrf`.
+async fn multipart_token(headers: &HeaderMap, body: &Bytes) -> Option<String> {
+    let mut req = Request::new(Body::from(body.clone()));
+    *req.headers_mut() = headers.clone();
+    let mut mp = axum::extract::Multipart::from_request(req, &()).await.ok()?;
+    let field = mp.next_field().await.ok()??;
+    if field.name() != Some("_csrf") {
+        return None;
+    }
+    field.text().await.ok()
+}
+
+/// The guard in front of every route: resolve the caller, check unsafe requests, add security headers.
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let api = is_api(&path);
+    let lang = Lang::from_headers(&parts.headers);
+    let secure = state.config().secure_cookies
+        || parts
+            .headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let forwarded = if state.config().trust_forwarded_for {
+        parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(|s| s.trim().to_owned())
+    } else {
+        None
+    };
+    let client = ClientInfo {
+        ip: forwarded.or(peer),
+        user_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(300).collect()),
+    };
+    let mut ctx = Ctx {
+        principal: Principal::Public,
+        lang,
+        auth: AuthVia::Anonymous,
+        client,
+        uri: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| path.clone(), |p| p.as_str().to_owned()),
+        secure,
+        flash: cookie(&parts.headers, FLASH_COOKIE).map(str::to_owned),
+        pre_csrf: cookie(&parts.headers, PRE_CSRF_COOKIE).map(str::to_owned),
+    };
+    let fail = |ctx: &Ctx, err: AppError| -> Response {
+        if api {
+            crate::error::json_error(&err)
+        } else {
+            crate::pages::error_page(ctx, &err)
+        }
+    };
+
+    // Who is calling.
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_owned());
+    if let Some(token) = bearer {
+        match auth::token_principal(state.store(), &token).await {
+            Ok(Some(p)) => {
+                ctx.principal = p;
+                ctx.auth = AuthVia::Bearer;
+            }
+            Ok(None) => return fail(&ctx, AppError::Unauthenticated),
+            Err(e) => return fail(&ctx, e),
+        }
+    } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned) {
+        match auth::session_principal(state.store(), &token).await {
+            Ok(Some((session, p))) => {
+                ctx.principal = p;
+                ctx.auth = AuthVia::Session {
+                    token,
+                    csrf: session.csrf_token,
+                };
+            }
+            Ok(None) => {}
+            Err(e) => return fail(&ctx, e),
+        }
+    }
+
+    // State-changing requests: same site, bounded body, synchronizer token.
+    let body = if is_unsafe(&parts.method) {
+        if cross_site(&parts.headers) {
+            tracing::warn!(path, "cross-site request refused");
+            return fail(&ctx, AppError::Forbidden);
+        }
+        let limit = body_limit(&state, &path);
+        let too_large = AppError::TooLarge {
+            limit_bytes: u64::try_from(limit).unwrap_or(u64::MAX),
+        };
+        let declared = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > limit) {
+            return fail(&ctx, too_large);
+        }
+        let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+            return fail(&ctx, too_large);
+        };
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let header_token = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let token = match header_token {
+            Some(t) => Some(t),
+            None if content_type.starts_with("application/x-www-form-urlencoded") => form_token(&bytes),
+            None if content_type.starts_with("multipart/form-data") => multipart_token(&parts.headers, &bytes).await,
+            None => None,
+        };
+        let expected = match &ctx.auth {
+            AuthVia::Session { csrf, .. } => Some(csrf.clone()),
+            // The log-in form has no session yet: its token is the pre-session cookie (double submit).
+            AuthVia::Anonymous if path == "/login" => Some(ctx.pre_csrf.clone().unwrap_or_default()),
+            _ => None,
+        };
+        if let Some(expected) = expected
+            && (expected.is_empty() || !token.is_some_and(|t| constant_time_eq(&t, &expected)))
+        {
+            tracing::warn!(path, "missing or wrong CSRF token");
+            return fail(&ctx, AppError::Forbidden);
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+
+    let had_flash = ctx.flash.is_some();
+    parts.extensions.insert(ctx.clone());
+    let mut resp = next.run(Request::from_parts(parts, body)).await;
+    let shown = resp.status().is_success();
+    let h = resp.headers_mut();
+    if had_flash
+        && shown
+        && let Ok(v) = set_cookie(FLASH_COOKIE, "", Some(0), ctx.secure, true).parse()
+    {
+        h.append(header::SET_COOKIE, v);
+    }
+    security_headers(h, &path);
+    resp
+}
+
+/// Headers every response carries: a strict content security policy (no inline script, nothing from other
+/// origins), no framing, no MIME sniffing, no referrer to other sites.
+fn security_headers(h: &mut HeaderMap, path: &str) {
+    use axum::http::HeaderValue;
+    // The vendored Swagger UI bootstraps itself with an inline script.
+    let csp = if path.starts_with("/api/docs") {
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+    } else {
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    };
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+}
+
+/// A response that sends the browser elsewhere (303 See Other), optionally with a flash message key.
+pub fn see_other(ctx: &Ctx, to: &str, flash: Option<&str>) -> Response {
+    let mut resp = axum::response::Redirect::to(to).into_response();
+    if let Some(key) = flash
+        && let Ok(v) = set_cookie(FLASH_COOKIE, key, Some(60), ctx.secure, true).parse()
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// Only local paths are followed after log-in or a language switch (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        assert_eq!(safe_next(Some("/enterprises?q=a")), "/enterprises?q=a");
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn cross_site_requests_are_recognised() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
+        assert!(!cross_site(&h));
+        h.insert(header::ORIGIN, "http://127.0.0.1:8080".parse().unwrap());
+        assert!(!cross_site(&h));
+        h.insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+        assert!(cross_site(&h));
+        h.remove(header::ORIGIN);
+        h.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(cross_site(&h));
+    }
+
+    #[test]
+    fn the_form_token_is_found_among_fields() {
+        assert_eq!(form_token(b"a=1&_csrf=abc&b=2").as_deref(), Some("abc"));
+        assert_eq!(form_token(b"a=1"), None);
+        assert!(constant_time_eq("abc", "abc") && !constant_time_eq("abc", "abd") && !constant_time_eq("a", "ab"));
+    }
+}

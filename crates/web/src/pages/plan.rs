@@ -1,0 +1,152 @@
+//! The plan page (规划/行动计划): the targets, the qualitative goals, the five task areas with their tasks and owners
+//! (lead and co-departments, the responsible leaders, deadline, milestones), and the safeguard measures. Public.
+
+use askama::Template;
+use axum::extract::State;
+use plantrack_core::plan::{Plan, Task};
+
+use super::{OrPage, PageResult};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::i18n::Tr;
+use crate::layout::{Chrome, render};
+
+/// A task for display.
+pub struct TaskView {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Text of the plan.
+    pub text: String,
+    /// Lead department.
+    pub lead: String,
+    /// Co-departments.
+    pub co: String,
+    /// 主要领导 / 分管领导.
+    pub leaders: String,
+    /// Deadline.
+    pub deadline: String,
+    /// Milestones "date: text".
+    pub milestones: Vec<String>,
+    /// Targets served (id, name).
+    pub serves: Vec<(String, String)>,
+}
+
+/// A task area or safeguard.
+pub struct Section {
+    /// Number (一、二 …).
+    pub number: u32,
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub text: String,
+    /// Tasks.
+    pub tasks: Vec<TaskView>,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    c: Chrome,
+    title: String,
+    bodies: String,
+    period: String,
+    targets: Vec<(String, String, String)>,
+    goals: Vec<(String, String)>,
+    areas: Vec<Section>,
+    safeguards: Vec<Section>,
+}
+
+fn dept_name(plan: &Plan, tr: Tr, id: &plantrack_core::plan::DepartmentId) -> String {
+    plan.department(id)
+        .map_or_else(|| id.to_string(), |d| tr.pick(&d.name_zh, &d.name_en).to_owned())
+}
+
+fn task_view(plan: &Plan, tr: Tr, t: &Task) -> TaskView {
+    TaskView {
+        id: t.id.to_string(),
+        title: tr.pick(&t.title_zh, &t.title_en).to_owned(),
+        text: t.text_zh.clone(),
+        lead: dept_name(plan, tr, &t.lead),
+        co: t.co.iter().map(|d| dept_name(plan, tr, d)).collect::<Vec<_>>().join("、"),
+        leaders: format!("{} / {}", t.principal_leader, t.leader_in_charge),
+        deadline: t.deadline.to_string(),
+        milestones: t
+            .milestones
+            .iter()
+            .map(|m| format!("{}：{}", m.due, tr.pick(&m.text_zh, &m.text_en)))
+            .collect(),
+        serves: t
+            .serves
+            .iter()
+            .map(|id| {
+                let name = plan
+                    .target(id)
+                    .map_or_else(|| id.to_string(), |x| tr.pick(&x.name_zh, &x.name_en).to_owned());
+                (id.to_string(), name)
+            })
+            .collect(),
+    }
+}
+
+/// `GET /plan`.
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let tr = Tr::new(ctx.lang);
+    let g = state.generation().await.or_page(&ctx)?;
+    let plan = plantrack_app::plan::view_plan(&ctx.principal, &g.plan).or_page(&ctx)?;
+    let m = plan.meta();
+    let page = PlanPage {
+        c: Chrome::new(&ctx, "plan.title", "plan"),
+        title: tr.pick(&m.title_zh, &m.title_en).to_owned(),
+        bodies: format!(
+            "{} · {}",
+            tr.pick(&m.issuing_body_zh, &m.issuing_body_en),
+            tr.pick(&m.adopting_body_zh, &m.adopting_body_en)
+        ),
+        period: format!("{}–{}", m.first_year, m.last_year),
+        targets: plan
+            .targets()
+            .iter()
+            .map(|t| {
+                (
+                    t.id.to_string(),
+                    tr.pick(&t.name_zh, &t.name_en).to_owned(),
+                    format!(
+                        "{} {}{}（{}）",
+                        t.comparator.symbol(),
+                        t.value.normalize(),
+                        t.unit,
+                        t.deadline
+                    ),
+                )
+            })
+            .collect(),
+        goals: plan
+            .goals()
+            .iter()
+            .map(|goal| (tr.pick(&goal.name_zh, &goal.name_en).to_owned(), goal.text_zh.clone()))
+            .collect(),
+        areas: plan
+            .task_areas()
+            .iter()
+            .map(|a| Section {
+                number: a.number,
+                title: tr.pick(&a.title_zh, &a.title_en).to_owned(),
+                text: a.text_zh.clone(),
+                tasks: a.tasks.iter().map(|t| task_view(plan, tr, t)).collect(),
+            })
+            .collect(),
+        safeguards: plan
+            .safeguards()
+            .iter()
+            .map(|s| Section {
+                number: s.number,
+                title: tr.pick(&s.title_zh, &s.title_en).to_owned(),
+                text: s.text_zh.clone(),
+                tasks: s.tasks.iter().map(|t| task_view(plan, tr, t)).collect(),
+            })
+            .collect(),
+    };
+    Ok(render(&page))
+}
