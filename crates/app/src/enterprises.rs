@@ -261,7 +261,7 @@ pub fn default_as_of(p: &StoredProfile, today: Date) -> Date {
 }
 
 fn judge(p: &StoredProfile, as_of: Date) -> Result<EvaluationReport, String> {
-    let profile = qualify::EnterpriseProfile::from_input(profile_input(p)).map_err(|e| e.to_string())?;
+    let profile = qualify::EnterpriseProfile::from_input(&profile_input(p)).map_err(|e| e.to_string())?;
     let rules = Rules::default();
     let e = qualify::evaluate(&profile, as_of, &rules);
     let g = qualify::gaps(&profile, &e, &rules);
@@ -711,7 +711,7 @@ pub async fn cultivation_pool(
     let mut not_judged = 0;
     for e in &enterprises {
         let stored = store.enterprise_profile(&e.record.uscc).await?;
-        match qualify::EnterpriseProfile::from_input(profile_input(&stored)) {
+        match qualify::EnterpriseProfile::from_input(&profile_input(&stored)) {
             Ok(p) => {
                 profiles.push(p);
                 names.push(e.record.name.clone());

@@ -22,7 +22,7 @@ impl Store {
             Backend::Sqlite => "select cast(coalesce(max(audit_event_id), 0) as text) as v from audit_event",
             Backend::Postgres => "select cast(pg_current_snapshot() as text) as v",
         };
-        let row = Stmt::new(sql).query().fetch_one(&self.pool).await?;
+        let row = Stmt::new(sql).query(self.backend).fetch_one(&self.pool).await?;
         get(&row, "v")
     }
 }

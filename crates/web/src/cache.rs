@@ -18,13 +18,16 @@ use plantrack_core::plan::Plan;
 use plantrack_store::Store;
 use tokio::sync::OnceCell;
 
+/// A cached value of any type, computed once.
+type Cell = Arc<OnceCell<Arc<dyn std::any::Any + Send + Sync>>>;
+
 /// Results computed for one data version.
 pub struct Generation {
     /// The data version they were computed from.
     pub version: String,
     /// The plan in force.
     pub plan: Arc<Plan>,
-    cells: Mutex<HashMap<CacheKey, Arc<OnceCell<Arc<dyn std::any::Any + Send + Sync>>>>>,
+    cells: Mutex<HashMap<CacheKey, Cell>>,
 }
 
 /// What a cached entry is; the key type keeps different kinds of entries apart.
@@ -37,7 +40,10 @@ pub struct CacheKey {
 impl CacheKey {
     /// A key of kind `kind` (e.g. `status`, `page`) and text `key`.
     pub fn new(kind: &'static str, key: impl Into<String>) -> CacheKey {
-        CacheKey { kind, key: key.into() }
+        CacheKey {
+            kind,
+            key: key.into(),
+        }
     }
 }
 
@@ -50,7 +56,10 @@ impl Generation {
         Fut: std::future::Future<Output = Result<T, AppError>>,
     {
         let cell = {
-            let mut cells = self.cells.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut cells = self
+                .cells
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             // Bound memory: a generation holds at most this many entries (drill-downs over many org units).
             if cells.len() > 20_000 {
                 cells.clear();
@@ -59,7 +68,9 @@ impl Generation {
         };
         let any = cell
             .get_or_try_init(|| async {
-                compute().await.map(|v| Arc::new(v) as Arc<dyn std::any::Any + Send + Sync>)
+                compute()
+                    .await
+                    .map(|v| Arc::new(v) as Arc<dyn std::any::Any + Send + Sync>)
             })
             .await?
             .clone();
@@ -97,7 +108,10 @@ impl Cache {
             plan,
             cells: Mutex::new(HashMap::new()),
         });
-        *self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(g.clone());
+        *self
+            .current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(g.clone());
         Ok(g)
     }
 

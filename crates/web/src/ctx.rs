@@ -306,7 +306,9 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         let token = match header_token {
             Some(t) => Some(t),
             None if content_type.starts_with("application/x-www-form-urlencoded") => form_token(&bytes),
-            None if content_type.starts_with("multipart/form-data") => multipart_token(&parts.headers, &bytes).await,
+            None if content_type.starts_with("multipart/form-data") => {
+                multipart_token(&parts.headers, &bytes).await
+            }
             None => None,
         };
         let expected = match &ctx.auth {
@@ -352,7 +354,10 @@ fn security_headers(h: &mut HeaderMap, path: &str) {
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
     };
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
 }
@@ -371,7 +376,12 @@ pub fn see_other(ctx: &Ctx, to: &str, flash: Option<&str>) -> Response {
 /// Only local paths are followed after log-in or a language switch (no open redirect).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.contains(['\r', '\n']) =>
+        {
             n.to_owned()
         }
         _ => "/".to_owned(),
@@ -409,6 +419,8 @@ mod tests {
     fn the_form_token_is_found_among_fields() {
         assert_eq!(form_token(b"a=1&_csrf=abc&b=2").as_deref(), Some("abc"));
         assert_eq!(form_token(b"a=1"), None);
-        assert!(constant_time_eq("abc", "abc") && !constant_time_eq("abc", "abd") && !constant_time_eq("a", "ab"));
+        assert!(
+            constant_time_eq("abc", "abc") && !constant_time_eq("abc", "abd") && !constant_time_eq("a", "ab")
+        );
     }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 pub fn status_of(err: &AppError) -> StatusCode {
     match err {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Forbidden | AppError::Denied { .. } => StatusCode::FORBIDDEN,
         AppError::NotFound { .. } => StatusCode::NOT_FOUND,
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Stale { .. } | AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -28,13 +28,20 @@ pub fn messages(err: &AppError) -> (String, String) {
     match err {
         AppError::Unauthenticated => ("需要登录".into(), "sign-in required".into()),
         AppError::Forbidden => ("无权执行此操作".into(), "you are not allowed to do this".into()),
+        AppError::Denied { message } => match message.split_once(" / ") {
+            Some((zh, en)) => (zh.to_owned(), en.to_owned()),
+            None => (message.clone(), message.clone()),
+        },
         AppError::NotFound { entity, id } => (
             format!("{entity} “{id}” 不存在"),
             format!("{entity} “{id}” not found"),
         ),
         AppError::Invalid(errors) => {
             let n = errors.len();
-            (format!("输入有误（{n} 处）"), format!("invalid input ({n} problems)"))
+            (
+                format!("输入有误（{n} 处）"),
+                format!("invalid input ({n} problems)"),
+            )
         }
         AppError::Stale {
             entity,
@@ -43,7 +50,9 @@ pub fn messages(err: &AppError) -> (String, String) {
             actual,
         } => (
             format!("{entity} {id} 已被他人修改（您编辑的是第 {expected} 版，当前为第 {actual} 版）"),
-            format!("{entity} {id} was changed by someone else (you edited version {expected}, it is now {actual})"),
+            format!(
+                "{entity} {id} was changed by someone else (you edited version {expected}, it is now {actual})"
+            ),
         ),
         AppError::Conflict(msg) => {
             // Store messages are "中文 / English".
@@ -69,12 +78,12 @@ pub fn messages(err: &AppError) -> (String, String) {
 pub fn details(err: &AppError) -> serde_json::Value {
     match err {
         AppError::Invalid(errors) => serde_json::to_value(errors).unwrap_or_default(),
-        AppError::Stale {
-            expected, actual, ..
-        } => serde_json::json!({ "expected_version": expected, "actual_version": actual }),
-        AppError::Throttled {
-            retry_after_secs, ..
-        } => serde_json::json!({ "retry_after_secs": retry_after_secs }),
+        AppError::Stale { expected, actual, .. } => {
+            serde_json::json!({ "expected_version": expected, "actual_version": actual })
+        }
+        AppError::Throttled { retry_after_secs, .. } => {
+            serde_json::json!({ "retry_after_secs": retry_after_secs })
+        }
         AppError::TooLarge { limit_bytes } => serde_json::json!({ "limit_bytes": limit_bytes }),
         _ => serde_json::Value::Null,
     }
@@ -135,9 +144,7 @@ pub fn json_error(err: &AppError) -> Response {
         },
     };
     let mut resp = (status_of(err), axum::Json(body)).into_response();
-    if let AppError::Throttled {
-        retry_after_secs, ..
-    } = err
+    if let AppError::Throttled { retry_after_secs, .. } = err
         && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
     {
         resp.headers_mut().insert(header::RETRY_AFTER, v);
@@ -153,7 +160,13 @@ pub fn json_error(err: &AppError) -> Response {
 
 /// A JSON error response with an explicit status and code (for errors that are not use-case errors: a malformed
 /// body, wrong credentials at log-in).
-pub fn json_error_with(status: axum::http::StatusCode, code: &str, zh: &str, en: &str, details: serde_json::Value) -> Response {
+pub fn json_error_with(
+    status: axum::http::StatusCode,
+    code: &str,
+    zh: &str,
+    en: &str,
+    details: serde_json::Value,
+) -> Response {
     let body = ErrorBody {
         error: ErrorInner {
             code,
@@ -183,9 +196,23 @@ mod tests {
         let cases = [
             (AppError::Unauthenticated, 401),
             (AppError::Forbidden, 403),
-            (AppError::NotFound { entity: "talent".into(), id: "9".into() }, 404),
+            (
+                AppError::NotFound {
+                    entity: "talent".into(),
+                    id: "9".into(),
+                },
+                404,
+            ),
             (AppError::invalid("x", "坏", "bad"), 422),
-            (AppError::Stale { entity: "talent".into(), id: 1, expected: 1, actual: 2 }, 409),
+            (
+                AppError::Stale {
+                    entity: "talent".into(),
+                    id: 1,
+                    expected: 1,
+                    actual: 2,
+                },
+                409,
+            ),
             (AppError::Conflict("重复 / duplicate".into()), 409),
             (AppError::TooLarge { limit_bytes: 1 }, 413),
             (AppError::Unexpected("boom: select * from secret".into()), 500),

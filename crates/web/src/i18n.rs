@@ -68,7 +68,10 @@ impl Lang {
         headers
             .get(axum::http::header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').find_map(|part| Lang::parse(part.split(';').next().unwrap_or(""))))
+            .and_then(|v| {
+                v.split(',')
+                    .find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+            })
             .unwrap_or_default()
     }
 
@@ -93,7 +96,11 @@ fn load(text: &str) -> Catalog {
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
     for (k, v) in table {
-        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match v {
             toml::Value::String(s) => {
                 out.insert(key, s.clone());
@@ -179,8 +186,13 @@ mod tests {
         assert!(!zh.is_empty(), "zh catalog is empty or does not parse");
         let only_zh: Vec<_> = zh.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&zh).collect();
-        assert!(only_zh.is_empty() && only_en.is_empty(), "zh only: {only_zh:?}; en only: {only_en:?}");
-        assert!(toml::from_str::<toml::Table>(ZH_TOML).is_ok() && toml::from_str::<toml::Table>(EN_TOML).is_ok());
+        assert!(
+            only_zh.is_empty() && only_en.is_empty(),
+            "zh only: {only_zh:?}; en only: {only_en:?}"
+        );
+        assert!(
+            toml::from_str::<toml::Table>(ZH_TOML).is_ok() && toml::from_str::<toml::Table>(EN_TOML).is_ok()
+        );
     }
 
     #[test]

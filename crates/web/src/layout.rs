@@ -156,7 +156,13 @@ impl Chrome {
             })
             .collect();
         // The current section: the longest link that is the path or a parent of it, else the same first segment.
-        let seg = |p: &str| p.trim_start_matches('/').split('/').next().unwrap_or("").to_owned();
+        let seg = |p: &str| {
+            p.trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        };
         let base_of = |l: &NavLink| l.href.split('?').next().unwrap_or("").to_owned();
         let best = nav
             .iter()

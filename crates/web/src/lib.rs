@@ -8,6 +8,8 @@
 //! extract, call one `plantrack_app` use case, render. The server keeps no state outside the store.
 
 #![warn(missing_docs)]
+// Handlers return `Result<_, Response>`: the error *is* the response to send, built once where it arises.
+#![allow(clippy::result_large_err)]
 
 pub mod api;
 pub mod assets;
@@ -117,9 +119,10 @@ impl AppState {
         let source = self.status_source(g).await?;
         let plan = g.plan.clone();
         let org = org.clone();
-        g.get_or_try(CacheKey::new("report", format!("{org}/{period}")), || async move {
-            Ok(source.report(&plan, &org, period))
-        })
+        g.get_or_try(
+            CacheKey::new("report", format!("{org}/{period}")),
+            || async move { Ok(source.report(&plan, &org, period)) },
+        )
         .await
     }
 }

@@ -39,7 +39,11 @@ fn inline(text: &str) -> String {
         {
             let label = &r[..mid];
             let href = &r[mid + 2..mid + 2 + end];
-            if href.starts_with('/') || href.starts_with('#') || href.starts_with("http://") || href.starts_with("https://") {
+            if href.starts_with('/')
+                || href.starts_with('#')
+                || href.starts_with("http://")
+                || href.starts_with("https://")
+            {
                 out.push_str(&format!("<a href=\"{href}\">{label}</a>"));
             } else {
                 out.push_str(label);
@@ -88,7 +92,11 @@ pub fn to_html(md: &str) -> String {
         }
         out.push_str("<div class=\"table-wrap\"><table>\n");
         for (i, row) in table.iter().enumerate() {
-            if i == 1 && row.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))) {
+            if i == 1
+                && row
+                    .iter()
+                    .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+            {
                 continue;
             }
             let tag = if i == 0 { "th" } else { "td" };
@@ -120,13 +128,10 @@ pub fn to_html(md: &str) -> String {
             continue;
         }
         flush_table(&mut out, &mut table);
-        let item = t
-            .strip_prefix("- ")
-            .map(|r| ("ul", r))
-            .or_else(|| {
-                let digits = t.chars().take_while(char::is_ascii_digit).count();
-                (digits > 0 && t[digits..].starts_with(". ")).then(|| ("ol", &t[digits + 2..]))
-            });
+        let item = t.strip_prefix("- ").map(|r| ("ul", r)).or_else(|| {
+            let digits = t.chars().take_while(char::is_ascii_digit).count();
+            (digits > 0 && t[digits..].starts_with(". ")).then(|| ("ol", &t[digits + 2..]))
+        });
         if let Some((kind, text)) = item {
             flush_para(&mut out, &mut para);
             if list != Some(kind) {
@@ -151,7 +156,11 @@ pub fn to_html(md: &str) -> String {
             flush_para(&mut out, &mut para);
             let (text, id) = heading(&t[level + 1..]);
             let n = level.max(1);
-            out.push_str(&format!("<h{n} id=\"{}\">{}</h{n}>\n", escape(&id), inline(&text)));
+            out.push_str(&format!(
+                "<h{n} id=\"{}\">{}</h{n}>\n",
+                escape(&id),
+                inline(&text)
+            ));
             continue;
         }
         para.push(t);
@@ -173,12 +182,17 @@ mod tests {
 
     #[test]
     fn text_is_escaped_and_markup_rendered() {
-        let html = to_html("## 登录 {#login}\n\n点 **登录**，见 [指南](/guide) <script>x</script>\n\n- 一\n- `二`\n");
+        let html = to_html(
+            "## 登录 {#login}\n\n点 **登录**，见 [指南](/guide) <script>x</script>\n\n- 一\n- `二`\n",
+        );
         assert!(html.contains("<h2 id=\"login\">登录</h2>"), "{html}");
         assert!(html.contains("<strong>登录</strong>"), "{html}");
         assert!(html.contains("<a href=\"/guide\">指南</a>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
-        assert!(html.contains("<ul>\n<li>一</li>\n<li><code>二</code></li>\n</ul>"), "{html}");
+        assert!(
+            html.contains("<ul>\n<li>一</li>\n<li><code>二</code></li>\n</ul>"),
+            "{html}"
+        );
     }
 
     #[test]

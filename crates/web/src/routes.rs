@@ -69,65 +69,147 @@ pub fn routes() -> Vec<RouteDef> {
     vec![
         // Public pages.
         r("GET", "/", A::Public, || get(pages::dashboard::show)),
-        r("GET", "/targets/{target}", A::Public, || get(pages::targets::show)),
+        r("GET", "/targets/{target}", A::Public, || {
+            get(pages::targets::show)
+        }),
         r("GET", "/plan", A::Public, || get(pages::plan::show)),
         r("GET", "/guide", A::Public, || get(pages::guide::show)),
-        r("GET", "/lang/{lang}", A::Public, || get(pages::auth::switch_language)),
+        r("GET", "/lang/{lang}", A::Public, || {
+            get(pages::auth::switch_language)
+        }),
         r("GET", "/static/{*path}", A::Public, || get(assets::serve_asset)),
         r("GET", "/healthz", A::Public, || get(pages::health)),
         r("GET", "/login", A::Public, || get(pages::auth::login_form)),
         r("POST", "/login", A::Public, || post(pages::auth::login)),
         r("POST", "/logout", A::SignedIn, || post(pages::auth::logout)),
         // Enterprises.
-        r("GET", "/enterprises", A::Internal, || get(pages::enterprises::list)),
-        r("GET", "/enterprises/pool", A::Internal, || get(pages::enterprises::pool)),
-        r("GET", "/enterprises/{uscc}", A::ViewEnterprise, || get(pages::enterprises::show)),
+        r("GET", "/enterprises", A::Internal, || {
+            get(pages::enterprises::list)
+        }),
+        r("GET", "/enterprises/pool", A::Internal, || {
+            get(pages::enterprises::pool)
+        }),
+        r("GET", "/enterprises/{uscc}", A::ViewEnterprise, || {
+            get(pages::enterprises::show)
+        }),
         // Registries.
-        r("GET", "/registries/{registry}", A::Internal, || get(pages::registries::list)),
-        r("POST", "/registries/{registry}", A::EditRegistries, || post(pages::registries::create)),
-        r("GET", "/registries/{registry}/new", A::EditRegistries, || get(pages::registries::new_form)),
-        r("GET", "/registries/{registry}/{id}/edit", A::EditRegistries, || get(pages::registries::edit_form)),
-        r("POST", "/registries/{registry}/{id}", A::EditRegistries, || post(pages::registries::update)),
-        r("GET", "/registries/{registry}/{id}/delete", A::EditRegistries, || get(pages::registries::confirm_delete)),
-        r("POST", "/registries/{registry}/{id}/delete", A::EditRegistries, || post(pages::registries::delete)),
+        r("GET", "/registries/{registry}", A::Internal, || {
+            get(pages::registries::list)
+        }),
+        r("POST", "/registries/{registry}", A::EditRegistries, || {
+            post(pages::registries::create)
+        }),
+        r("GET", "/registries/{registry}/new", A::EditRegistries, || {
+            get(pages::registries::new_form)
+        }),
+        r(
+            "GET",
+            "/registries/{registry}/{id}/edit",
+            A::EditRegistries,
+            || get(pages::registries::edit_form),
+        ),
+        r("POST", "/registries/{registry}/{id}", A::EditRegistries, || {
+            post(pages::registries::update)
+        }),
+        r(
+            "GET",
+            "/registries/{registry}/{id}/delete",
+            A::EditRegistries,
+            || get(pages::registries::confirm_delete),
+        ),
+        r(
+            "POST",
+            "/registries/{registry}/{id}/delete",
+            A::EditRegistries,
+            || post(pages::registries::delete),
+        ),
         // Data entry.
         r("GET", "/data", A::EnterData, || get(pages::data::index)),
         r("GET", "/data/{dept}", A::OwnDepartment, || get(pages::data::grid)),
-        r("POST", "/data/{dept}", A::OwnDepartment, || post(pages::data::save)),
+        r("POST", "/data/{dept}", A::OwnDepartment, || {
+            post(pages::data::save)
+        }),
         // Import.
         r("GET", "/imports", A::EditRegistries, || get(pages::imports::form)),
-        r("POST", "/imports", A::EditRegistries, || post(pages::imports::upload)),
-        r("GET", "/imports/templates/{kind}", A::Internal, || get(pages::imports::template)),
+        r("POST", "/imports", A::EditRegistries, || {
+            post(pages::imports::upload)
+        }),
+        r("GET", "/imports/templates/{kind}", A::Internal, || {
+            get(pages::imports::template)
+        }),
         // Audit log.
         r("GET", "/audit", A::Audit, || get(pages::audit::list)),
         // Accounts.
         r("GET", "/accounts", A::Accounts, || get(pages::accounts::list)),
         r("POST", "/accounts", A::Accounts, || post(pages::accounts::create)),
-        r("GET", "/accounts/new", A::Accounts, || get(pages::accounts::new_form)),
-        r("GET", "/accounts/{id}/edit", A::Accounts, || get(pages::accounts::edit_form)),
-        r("POST", "/accounts/{id}", A::Accounts, || post(pages::accounts::update)),
-        r("POST", "/accounts/{id}/tokens", A::Accounts, || post(pages::accounts::create_token)),
-        r("POST", "/accounts/tokens/{id}/revoke", A::Accounts, || post(pages::accounts::revoke_token)),
+        r("GET", "/accounts/new", A::Accounts, || {
+            get(pages::accounts::new_form)
+        }),
+        r("GET", "/accounts/{id}/edit", A::Accounts, || {
+            get(pages::accounts::edit_form)
+        }),
+        r("POST", "/accounts/{id}", A::Accounts, || {
+            post(pages::accounts::update)
+        }),
+        r("POST", "/accounts/{id}/tokens", A::Accounts, || {
+            post(pages::accounts::create_token)
+        }),
+        r("POST", "/accounts/tokens/{id}/revoke", A::Accounts, || {
+            post(pages::accounts::revoke_token)
+        }),
         // JSON API.
-        r("GET", "/api/v1/openapi.json", A::Public, || get(api::openapi_json)),
+        r("GET", "/api/v1/openapi.json", A::Public, || {
+            get(api::openapi_json)
+        }),
         r("POST", "/api/v1/session", A::Public, || post(api::session::login)),
-        r("GET", "/api/v1/session", A::SignedIn, || get(api::session::whoami)),
-        r("DELETE", "/api/v1/session", A::SignedIn, || delete(api::session::logout)),
+        r("GET", "/api/v1/session", A::SignedIn, || {
+            get(api::session::whoami)
+        }),
+        r("DELETE", "/api/v1/session", A::SignedIn, || {
+            delete(api::session::logout)
+        }),
         r("GET", "/api/v1/status", A::Public, || get(api::status::status)),
         r("GET", "/api/v1/plan", A::Public, || get(api::plan::plan)),
-        r("GET", "/api/v1/enterprises", A::Internal, || get(api::enterprises::list)),
-        r("POST", "/api/v1/enterprises", A::EditEnterprise, || post(api::enterprises::upsert)),
-        r("GET", "/api/v1/enterprises/pool", A::Internal, || get(api::enterprises::pool)),
-        r("GET", "/api/v1/enterprises/{uscc}", A::ViewEnterprise, || get(api::enterprises::show)),
-        r("GET", "/api/v1/enterprises/{uscc}/evaluation", A::ViewEnterprise, || get(api::enterprises::evaluation)),
-        r("POST", "/api/v1/observations", A::EnterData, || post(api::observations::upsert)),
-        r("POST", "/api/v1/imports/{kind}", A::EditRegistries, || post(api::imports::import)),
+        r("GET", "/api/v1/enterprises", A::Internal, || {
+            get(api::enterprises::list)
+        }),
+        r("POST", "/api/v1/enterprises", A::EditEnterprise, || {
+            post(api::enterprises::upsert)
+        }),
+        r("GET", "/api/v1/enterprises/pool", A::Internal, || {
+            get(api::enterprises::pool)
+        }),
+        r("GET", "/api/v1/enterprises/{uscc}", A::ViewEnterprise, || {
+            get(api::enterprises::show)
+        }),
+        r(
+            "GET",
+            "/api/v1/enterprises/{uscc}/evaluation",
+            A::ViewEnterprise,
+            || get(api::enterprises::evaluation),
+        ),
+        r("POST", "/api/v1/observations", A::EnterData, || {
+            post(api::observations::upsert)
+        }),
+        r("POST", "/api/v1/imports/{kind}", A::EditRegistries, || {
+            post(api::imports::import)
+        }),
         r("GET", "/api/v1/audit", A::Audit, || get(api::audit::list)),
-        r("GET", "/api/v1/{registry}", A::Internal, || get(api::registries::list)),
-        r("POST", "/api/v1/{registry}", A::EditRegistries, || post(api::registries::create)),
-        r("GET", "/api/v1/{registry}/{id}", A::Internal, || get(api::registries::show)),
-        r("PUT", "/api/v1/{registry}/{id}", A::EditRegistries, || put(api::registries::update)),
-        r("DELETE", "/api/v1/{registry}/{id}", A::EditRegistries, || delete(api::registries::delete)),
+        r("GET", "/api/v1/{registry}", A::Internal, || {
+            get(api::registries::list)
+        }),
+        r("POST", "/api/v1/{registry}", A::EditRegistries, || {
+            post(api::registries::create)
+        }),
+        r("GET", "/api/v1/{registry}/{id}", A::Internal, || {
+            get(api::registries::show)
+        }),
+        r("PUT", "/api/v1/{registry}/{id}", A::EditRegistries, || {
+            put(api::registries::update)
+        }),
+        r("DELETE", "/api/v1/{registry}/{id}", A::EditRegistries, || {
+            delete(api::registries::delete)
+        }),
     ]
 }
 
@@ -145,7 +227,12 @@ pub fn router(state: AppState) -> Router {
         .merge(docs)
         .fallback(pages::not_found)
         // The guard enforces the limits itself (413 in JSON or HTML); extractors must not cut below it.
-        .layer(DefaultBodyLimit::max(state.config().max_upload_bytes.max(state.config().max_body_bytes)))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::ctx::guard))
+        .layer(DefaultBodyLimit::max(
+            state.config().max_upload_bytes.max(state.config().max_body_bytes),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::ctx::guard,
+        ))
         .with_state(state)
 }

@@ -7,12 +7,12 @@
 
 use std::collections::BTreeSet;
 
+use plantrack_app::AppError;
 use plantrack_core::indicator::Observations;
 use plantrack_core::period::Period;
 use plantrack_core::plan::{DataElementId, ElementSource, OrgUnitCode, Plan};
 use plantrack_core::progress::{StatusReport, plan_status};
 use plantrack_store::Store;
-use plantrack_app::AppError;
 
 /// Everything needed to compute statuses for any org unit and period of one data version.
 #[derive(Debug, Default)]
@@ -46,9 +46,13 @@ impl StatusSource {
             data.replace(org, period, el, o.value);
         }
         for year in first..=last {
-            let Ok(period) = Period::year_of(year) else { continue };
+            let Ok(period) = Period::year_of(year) else {
+                continue;
+            };
             for e in plan.data_elements() {
-                let ElementSource::Derived(rule) = e.source else { continue };
+                let ElementSource::Derived(rule) = e.source else {
+                    continue;
+                };
                 for v in store.derive(rule, period).await? {
                     if let Ok(org) = OrgUnitCode::parse(&v.org_unit_code) {
                         periods.insert(period);

@@ -117,7 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evaluate(a) => evaluate::run(a),
         Command::Extract(a) => extract::run(&a),
         Command::Demo(a) => demo::run(&a, &cli.store),
-        Command::Serve(a) => serve::run(a, &cli.store),
+        Command::Serve(a) => serve::run(&a, &cli.store),
         Command::User(c) => user::run(c, &cli.store),
         Command::Token(c) => token::run(c, &cli.store),
     }

@@ -51,7 +51,7 @@ pub async fn open_store(store: &StoreArgs) -> anyhow::Result<plantrack_store::St
     })
 }
 
-pub fn run(args: ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PLANTRACK_LOG")
@@ -70,7 +70,10 @@ pub fn run(args: ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
         }
         demo_on_first_run(&store, args.demo).await?;
         let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| {
-            BadInput(format!("无法监听 {} / cannot listen on {}: {e}", args.addr, args.addr))
+            BadInput(format!(
+                "无法监听 {} / cannot listen on {}: {e}",
+                args.addr, args.addr
+            ))
         })?;
         let local = listener.local_addr()?;
         eprintln!("plantrack: http://{local}/  (Ctrl-C 停止 / to stop)");
@@ -80,9 +83,13 @@ pub fn run(args: ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
             max_upload_bytes: args.max_upload_mb.saturating_mul(1024 * 1024),
             ..WebConfig::default()
         };
-        plantrack_web::serve(AppState::new(store.clone(), config), listener, plantrack_web::shutdown_signal())
-            .await
-            .context("serving")?;
+        plantrack_web::serve(
+            AppState::new(store.clone(), config),
+            listener,
+            plantrack_web::shutdown_signal(),
+        )
+        .await
+        .context("serving")?;
         store.close().await;
         Ok(ExitCode::SUCCESS)
     })

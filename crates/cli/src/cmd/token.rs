@@ -26,7 +26,9 @@ pub struct CreateArgs {
 
 pub fn run(cmd: TokenCommand, store: &StoreArgs) -> anyhow::Result<ExitCode> {
     let TokenCommand::Create(a) = cmd;
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         let store = super::serve::open_store(store).await?;
         let (token, _) = accounts::create_token(&store, &Principal::system(), &a.name, &a.label)

@@ -50,12 +50,19 @@ pub fn run(cmd: UserCommand, store: &StoreArgs) -> anyhow::Result<ExitCode> {
     std::io::stdin().lock().read_line(&mut line)?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     if password.is_empty() {
-        return Err(BadInput("密码从标准输入读取，不能为空 / the password is read from stdin and must not be empty".into()).into());
+        return Err(BadInput(
+            "密码从标准输入读取，不能为空 / the password is read from stdin and must not be empty".into(),
+        )
+        .into());
     }
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         let store = super::serve::open_store(store).await?;
-        let plan = plantrack_app::plan::current_plan(&store).await.map_err(cli_error)?;
+        let plan = plantrack_app::plan::current_plan(&store)
+            .await
+            .map_err(cli_error)?;
         let user = accounts::add_user(
             &store,
             &Principal::system(),

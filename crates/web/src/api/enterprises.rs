@@ -63,7 +63,14 @@ fn reply<T: serde::Serialize>(r: Result<T, AppError>, status: StatusCode) -> Res
     ))]
 pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(p): Query<SearchParams>) -> Response {
     reply(
-        enterprises::search(state.store(), &ctx.principal, p.q.as_deref(), p.offset.unwrap_or(0), p.limit.unwrap_or(50)).await,
+        enterprises::search(
+            state.store(),
+            &ctx.principal,
+            p.q.as_deref(),
+            p.offset.unwrap_or(0),
+            p.limit.unwrap_or(50),
+        )
+        .await,
         StatusCode::OK,
     )
 }
@@ -79,7 +86,13 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(p): Query<Searc
 pub async fn upsert(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
     // Who may write anything at all is checked before the body is looked at.
     if !(ctx.principal.can(&Permission::EditRegistries)
-        || matches!(&ctx.principal, plantrack_app::Principal::User { enterprise: Some(_), .. }))
+        || matches!(
+            &ctx.principal,
+            plantrack_app::Principal::User {
+                enterprise: Some(_),
+                ..
+            }
+        ))
         && let Err(e) = ctx.principal.require(&Permission::EditRegistries)
     {
         return ApiError(e).into_response();
@@ -92,7 +105,10 @@ pub async fn upsert(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Res
         Ok(g) => g,
         Err(e) => return ApiError(e).into_response(),
     };
-    reply(enterprises::upsert(state.store(), &ctx.principal, &g.plan, &input).await, StatusCode::OK)
+    reply(
+        enterprises::upsert(state.store(), &ctx.principal, &g.plan, &input).await,
+        StatusCode::OK,
+    )
 }
 
 /// The cultivation pool (培育库) and the projected counts against the targets.
@@ -107,9 +123,12 @@ pub async fn pool(State(state): State<AppState>, ctx: Ctx, Query(p): Query<AsOfP
         let as_of = as_of(&p)?;
         let g = state.generation().await?;
         let (st, plan, who) = (state.clone(), g.plan.clone(), ctx.principal.clone());
-        let key = crate::cache::CacheKey::new("pool", as_of.map_or_else(|| "—".to_owned(), |d| d.to_string()));
-        g.get_or_try(key, || async move { enterprises::cultivation_pool(st.store(), &who, &plan, as_of, today()).await })
-            .await
+        let key =
+            crate::cache::CacheKey::new("pool", as_of.map_or_else(|| "—".to_owned(), |d| d.to_string()));
+        g.get_or_try(key, || async move {
+            enterprises::cultivation_pool(st.store(), &who, &plan, as_of, today()).await
+        })
+        .await
     };
     match run.await {
         Ok(v) => json(StatusCode::OK, v.as_ref()),
@@ -124,7 +143,12 @@ pub async fn pool(State(state): State<AppState>, ctx: Ctx, Query(p): Query<AsOfP
         (status = 200, description = "`{\"profile\": {...}, \"evaluation\": {\"Ok\": report} | {\"Err\": reason}}`", body = serde_json::Value),
         (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
     ))]
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(uscc): Path<String>, Query(p): Query<AsOfParams>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(uscc): Path<String>,
+    Query(p): Query<AsOfParams>,
+) -> Response {
     let run = async {
         let d = as_of(&p)?;
         enterprises::view(state.store(), &ctx.principal, &uscc, d, today()).await
@@ -140,7 +164,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(uscc): Path<Stri
         (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody), (status = 422, description = "The stored data cannot be judged", body = super::ErrorBody),
     ))]
-pub async fn evaluation(State(state): State<AppState>, ctx: Ctx, Path(uscc): Path<String>, Query(p): Query<AsOfParams>) -> Response {
+pub async fn evaluation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(uscc): Path<String>,
+    Query(p): Query<AsOfParams>,
+) -> Response {
     let run = async {
         let d = as_of(&p)?;
         enterprises::evaluation(state.store(), &ctx.principal, &uscc, d, today()).await

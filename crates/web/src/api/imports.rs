@@ -43,7 +43,16 @@ pub async fn import(
         return ApiError(e).into_response();
     }
     let name = p.file_name.unwrap_or_else(|| format!("{kind}.csv"));
-    match crate::pages::imports::run_import(&state, &ctx, &kind, &name, body.to_vec(), p.dry_run.unwrap_or(false)).await {
+    match crate::pages::imports::run_import(
+        &state,
+        &ctx,
+        &kind,
+        &name,
+        body.to_vec(),
+        p.dry_run.unwrap_or(false),
+    )
+    .await
+    {
         Ok(o) => json(
             StatusCode::OK,
             &serde_json::json!({

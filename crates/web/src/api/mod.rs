@@ -147,7 +147,13 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
     serde_json::from_slice(body).map_err(|e| {
         let (zh, en) = (format!("请求体有误：{e}"), format!("bad request body: {e}"));
         if e.is_syntax() || e.is_eof() || e.is_io() {
-            crate::error::json_error_with(StatusCode::BAD_REQUEST, "bad_request", &zh, &en, serde_json::Value::Null)
+            crate::error::json_error_with(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                &zh,
+                &en,
+                serde_json::Value::Null,
+            )
         } else {
             crate::error::json_error(&AppError::invalid("body", zh, en))
         }

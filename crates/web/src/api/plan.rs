@@ -21,7 +21,9 @@ pub async fn plan(State(state): State<AppState>, ctx: Ctx) -> Response {
         plantrack_app::plan::view_plan(&ctx.principal, &g.plan)?;
         let plan = g.plan.clone();
         g.get_or_try(CacheKey::new("plan_json", ""), || async move {
-            serde_json::to_vec(plan.as_ref()).map(Bytes::from).map_err(AppError::unexpected)
+            serde_json::to_vec(plan.as_ref())
+                .map(Bytes::from)
+                .map_err(AppError::unexpected)
         })
         .await
     };

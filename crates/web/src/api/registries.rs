@@ -51,7 +51,12 @@ fn fail(e: AppError) -> Response {
         (status = 200, description = "`{\"items\": [{\"id\", \"version\", \"created_at\", \"updated_at\", \"values\": {field: text}}], \"total\", \"offset\", \"limit\"}`", body = serde_json::Value),
         (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
     ))]
-pub async fn list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, Query(q): Query<ListQ>) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<ListQ>,
+) -> Response {
     let run = async {
         ctx.principal.require(&Permission::ViewInternal)?;
         let k = kind(&slug)?;
@@ -78,7 +83,12 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<Stri
         (status = 409, description = "A row with the same key exists", body = super::ErrorBody),
         (status = 422, description = "Field errors", body = super::ErrorBody),
     ))]
-pub async fn create(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Response {
     let run = async {
         ctx.principal.require(&Permission::EditRegistries)?;
         let k = kind(&slug)?;
@@ -119,7 +129,11 @@ fn flat<T>(r: Result<T, Fail>) -> Result<T, Response> {
         (status = 200, description = "The row with its version", body = serde_json::Value),
         (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
     ))]
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path((slug, id)): Path<(String, i64)>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
     let run = async {
         ctx.principal.require(&Permission::ViewInternal)?;
         registries::get(state.store(), &ctx.principal, kind(&slug)?, id).await
@@ -141,7 +155,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path((slug, id)): Pat
         (status = 409, description = "Stale version: `details` has `expected_version`, `actual_version` and the `current` row", body = super::ErrorBody),
         (status = 422, body = super::ErrorBody),
     ))]
-pub async fn update(State(state): State<AppState>, ctx: Ctx, Path((slug, id)): Path<(String, i64)>, body: Bytes) -> Response {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Response {
     let run = async {
         ctx.principal.require(&Permission::EditRegistries)?;
         let k = kind(&slug)?;
@@ -170,7 +189,10 @@ fn stale_with_current(e: &AppError, current: &registries::RegistryRow) -> Respon
     let (zh, en) = crate::error::messages(e);
     let mut details = crate::error::details(e);
     if let Some(obj) = details.as_object_mut() {
-        obj.insert("current".into(), serde_json::to_value(current).unwrap_or_default());
+        obj.insert(
+            "current".into(),
+            serde_json::to_value(current).unwrap_or_default(),
+        );
     }
     crate::error::json_error_with(StatusCode::CONFLICT, e.code(), &zh, &en, details)
 }
@@ -205,10 +227,13 @@ pub async fn delete(
     let run = async {
         ctx.principal.require(&Permission::EditRegistries)?;
         let k = kind(&slug)?;
-        let version = v
-            .version
-            .or_else(|| if_match(&headers))
-            .ok_or_else(|| AppError::invalid("version", "缺少版本号（?version= 或 If-Match）", "the version is missing (?version= or If-Match)"))?;
+        let version = v.version.or_else(|| if_match(&headers)).ok_or_else(|| {
+            AppError::invalid(
+                "version",
+                "缺少版本号（?version= 或 If-Match）",
+                "the version is missing (?version= or If-Match)",
+            )
+        })?;
         registries::delete(state.store(), &ctx.principal, k, id, version).await
     };
     match run.await {

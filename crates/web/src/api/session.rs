@@ -73,9 +73,18 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Resp
     };
     match auth::login(state.store(), &b.username, Password::new(b.password), &ctx.client).await {
         Ok(done) => {
-            let mut resp = json(StatusCode::OK, &info(&done.principal, Some(done.session.csrf_token.clone())));
-            if let Ok(v) =
-                set_cookie(SESSION_COOKIE, &done.token, Some(auth::SESSION_TTL.as_secs()), ctx.secure, true).parse()
+            let mut resp = json(
+                StatusCode::OK,
+                &info(&done.principal, Some(done.session.csrf_token.clone())),
+            );
+            if let Ok(v) = set_cookie(
+                SESSION_COOKIE,
+                &done.token,
+                Some(auth::SESSION_TTL.as_secs()),
+                ctx.secure,
+                true,
+            )
+            .parse()
             {
                 resp.headers_mut().append(header::SET_COOKIE, v);
             }

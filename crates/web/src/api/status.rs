@@ -60,11 +60,16 @@ async fn run(state: &AppState, ctx: &Ctx, q: &StatusParams) -> Result<Arc<Bytes>
     };
     let period = match q.period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(t) => Period::parse(t).map_err(|e| {
-            AppError::invalid("period", e.to_string(), format!("not a period (2019, 2019Q3, 2019-07): {t:?}"))
+            AppError::invalid(
+                "period",
+                e.to_string(),
+                format!("not a period (2019, 2019Q3, 2019-07): {t:?}"),
+            )
         })?,
         None => {
             let source = state.status_source(&g).await?;
-            Period::year_of(source.latest_year(&plan)).map_err(|e| AppError::Unexpected(e.to_string().into()))?
+            Period::year_of(source.latest_year(&plan))
+                .map_err(|e| AppError::Unexpected(e.to_string().into()))?
         }
     };
     let key = CacheKey::new("status_json", format!("{org}/{period}"));

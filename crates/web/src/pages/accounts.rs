@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use plantrack_app::accounts::{self, NewUser, UserChange, UserView};
 use plantrack_app::auth::Password;
 use plantrack_app::{AppError, Role};
@@ -30,13 +30,18 @@ struct ListPage {
 /// `GET /accounts`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let tr = Tr::new(ctx.lang);
-    let users = accounts::list_users(state.store(), &ctx.principal).await.or_page(&ctx)?;
+    let users = accounts::list_users(state.store(), &ctx.principal)
+        .await
+        .or_page(&ctx)?;
     Ok(render(&ListPage {
         c: Chrome::new(&ctx, "acc.title", "accounts"),
-        users: users.into_iter().map(|u| {
-            let r = tr.t(role_key(u.role));
-            (u, r)
-        }).collect(),
+        users: users
+            .into_iter()
+            .map(|u| {
+                let r = tr.t(role_key(u.role));
+                (u, r)
+            })
+            .collect(),
     }))
 }
 
@@ -109,7 +114,10 @@ fn form_page(
         action: id.map_or_else(|| "/accounts".to_owned(), |i| format!("/accounts/{i}")),
         editing: id.is_some(),
         f,
-        roles: Role::ALL.iter().map(|r| (r.as_str(), tr.t(role_key(*r)))).collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.as_str(), tr.t(role_key(*r))))
+            .collect(),
         departments: plan
             .departments()
             .iter()
@@ -119,7 +127,11 @@ fn form_page(
         tokens,
         user_id: id.unwrap_or(0),
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     render_status(status, &page)
 }
 
@@ -182,8 +194,12 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(f): Form<UserF
 /// `GET /accounts/{id}/edit`.
 pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     let g = state.generation().await.or_page(&ctx)?;
-    let u = accounts::get_user(state.store(), &ctx.principal, id).await.or_page(&ctx)?;
-    let tokens = accounts::tokens_of(state.store(), &ctx.principal, id).await.or_page(&ctx)?;
+    let u = accounts::get_user(state.store(), &ctx.principal, id)
+        .await
+        .or_page(&ctx)?;
+    let tokens = accounts::tokens_of(state.store(), &ctx.principal, id)
+        .await
+        .or_page(&ctx)?;
     let f = UserFormView {
         username: u.username,
         display_name: u.display_name.unwrap_or_default(),
@@ -197,9 +213,16 @@ pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
 }
 
 /// `POST /accounts/{id}`.
-pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<UserForm>) -> PageResult {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<UserForm>,
+) -> PageResult {
     let g = state.generation().await.or_page(&ctx)?;
-    let current = accounts::get_user(state.store(), &ctx.principal, id).await.or_page(&ctx)?;
+    let current = accounts::get_user(state.store(), &ctx.principal, id)
+        .await
+        .or_page(&ctx)?;
     let mut view = view_of(&f);
     view.username = current.username.clone();
     let role = match parse_role(&f.role) {
@@ -240,8 +263,15 @@ pub struct TokenForm {
 }
 
 /// `POST /accounts/{id}/tokens` — shows the new token once.
-pub async fn create_token(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<TokenForm>) -> PageResult {
-    let u = accounts::get_user(state.store(), &ctx.principal, id).await.or_page(&ctx)?;
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<TokenForm>,
+) -> PageResult {
+    let u = accounts::get_user(state.store(), &ctx.principal, id)
+        .await
+        .or_page(&ctx)?;
     let (token, _) = accounts::create_token(state.store(), &ctx.principal, &u.username, &f.name)
         .await
         .or_page(&ctx)?;
@@ -259,6 +289,8 @@ pub async fn create_token(State(state): State<AppState>, ctx: Ctx, Path(id): Pat
 
 /// `POST /accounts/tokens/{id}/revoke`.
 pub async fn revoke_token(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    accounts::revoke_token(state.store(), &ctx.principal, id).await.or_page(&ctx)?;
+    accounts::revoke_token(state.store(), &ctx.principal, id)
+        .await
+        .or_page(&ctx)?;
     Ok(see_other(&ctx, "/accounts", Some("revoked")))
 }

@@ -87,12 +87,15 @@ pub fn changes(e: &AuditEvent) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// An event with its local time and its changes (field, before, after).
+type EventRow = (AuditEvent, String, Vec<(String, String, String)>);
+
 #[derive(Template)]
 #[template(path = "audit/list.html")]
 struct AuditPage {
     c: Chrome,
     f: AuditFilter,
-    events: Vec<(AuditEvent, String, Vec<(String, String, String)>)>,
+    events: Vec<EventRow>,
     total: i64,
     page: i64,
     pages: i64,
@@ -111,7 +114,10 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Audit
         .items
         .into_iter()
         .map(|e| {
-            let at = e.at.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%d %H:%M:%S").to_string();
+            let at =
+                e.at.to_zoned_datetime(tz.clone())
+                    .strftime("%Y-%m-%d %H:%M:%S")
+                    .to_string();
             let ch = changes(&e);
             (e, at, ch)
         })
@@ -154,6 +160,9 @@ mod tests {
             before: Some(serde_json::json!({"name": "甲", "note": null})),
             after: Some(serde_json::json!({"name": "乙", "note": null})),
         };
-        assert_eq!(changes(&e), vec![("name".to_owned(), "甲".to_owned(), "乙".to_owned())]);
+        assert_eq!(
+            changes(&e),
+            vec![("name".to_owned(), "甲".to_owned(), "乙".to_owned())]
+        );
     }
 }

@@ -5,10 +5,10 @@
 //! local path. A failed log-in says only "wrong user name or password" and counts towards the throttle.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use plantrack_app::AppError;
 use plantrack_app::auth::{self, Password};
 use serde::Deserialize;
@@ -59,7 +59,13 @@ fn login_page(ctx: &Ctx, next: &str, username: &str, error: String, status: Stat
 
 /// `GET /login`.
 pub async fn login_form(ctx: Ctx, Query(q): Query<Next>) -> Response {
-    login_page(&ctx, &safe_next(q.next.as_deref()), "", String::new(), StatusCode::OK)
+    login_page(
+        &ctx,
+        &safe_next(q.next.as_deref()),
+        "",
+        String::new(),
+        StatusCode::OK,
+    )
 }
 
 /// The log-in form.
@@ -101,7 +107,13 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LoginF
                 _ => ("用户名或密码不正确".into(), "wrong user name or password".into()),
             };
             let status = crate::error::status_of(&e);
-            login_page(&ctx, &next, &f.username, ctx.lang.pick(&zh, &en).to_owned(), status)
+            login_page(
+                &ctx,
+                &next,
+                &f.username,
+                ctx.lang.pick(&zh, &en).to_owned(),
+                status,
+            )
         }
         Err(e) => super::error_page(&ctx, &e),
     }
@@ -112,7 +124,9 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let AuthVia::Session { token, .. } = &ctx.auth else {
         return Err(super::fail(&ctx, AppError::Unauthenticated));
     };
-    auth::logout(state.store(), &ctx.principal, token).await.or_page(&ctx)?;
+    auth::logout(state.store(), &ctx.principal, token)
+        .await
+        .or_page(&ctx)?;
     let mut resp = see_other(&ctx, "/", Some("signed_out"));
     if let Ok(v) = set_cookie(SESSION_COOKIE, "", Some(0), ctx.secure, true).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);

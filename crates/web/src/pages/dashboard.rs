@@ -147,7 +147,13 @@ pub async fn yearly_values(
     Ok(out)
 }
 
-fn card(tr: Tr, t: &TargetStatus, history: &[(i32, Arc<plantrack_core::progress::StatusReport>)], org: &OrgUnitCode, year: i32) -> Card {
+fn card(
+    tr: Tr,
+    t: &TargetStatus,
+    history: &[(i32, Arc<plantrack_core::progress::StatusReport>)],
+    org: &OrgUnitCode,
+    year: i32,
+) -> Card {
     let (class, key) = light(t.status);
     let name = tr.pick(&t.name_zh, &t.name_en).to_owned();
     let points: Vec<(String, Option<rust_decimal::Decimal>)> = history
@@ -169,7 +175,10 @@ fn card(tr: Tr, t: &TargetStatus, history: &[(i32, Arc<plantrack_core::progress:
     Card {
         id: t.id.to_string(),
         name,
-        value: t.value.as_ref().map_or_else(|| "—".to_owned(), |v| with_unit(v, &t.unit)),
+        value: t
+            .value
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), |v| with_unit(v, &t.unit)),
         target: format!(
             "{} {}（{}）",
             t.comparator.symbol(),
@@ -201,22 +210,37 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Drill
     Ok(Html(html).into_response())
 }
 
-async fn render_page(state: &AppState, g: &Generation, ctx: &Ctx, q: &Drill) -> Result<String, plantrack_app::AppError> {
+async fn render_page(
+    state: &AppState,
+    g: &Generation,
+    ctx: &Ctx,
+    q: &Drill,
+) -> Result<String, plantrack_app::AppError> {
     let page = build(state, g, ctx, q).await?;
     page.render()
         .map_err(|e| plantrack_app::AppError::Unexpected(e.to_string().into()))
 }
 
-async fn build(state: &AppState, g: &Generation, ctx: &Ctx, q: &Drill) -> Result<DashboardPage, plantrack_app::AppError> {
+async fn build(
+    state: &AppState,
+    g: &Generation,
+    ctx: &Ctx,
+    q: &Drill,
+) -> Result<DashboardPage, plantrack_app::AppError> {
     let tr = Tr::new(ctx.lang);
     let plan = &g.plan;
     let source = state.status_source(g).await?;
     let latest = source.latest_year(plan);
     let (org, year) = resolve(plan, q, latest)?;
-    let period = Period::year_of(year).map_err(|e| plantrack_app::AppError::Unexpected(e.to_string().into()))?;
+    let period =
+        Period::year_of(year).map_err(|e| plantrack_app::AppError::Unexpected(e.to_string().into()))?;
     let report = state.report(g, &org, period).await?;
     let history = yearly_values(state, g, &org).await?;
-    let cards: Vec<Card> = report.targets.iter().map(|t| card(tr, t, &history, &org, year)).collect();
+    let cards: Vec<Card> = report
+        .targets
+        .iter()
+        .map(|t| card(tr, t, &history, &org, year))
+        .collect();
     let mut counts = [0usize; 5];
     for t in &report.targets {
         let i = match t.status {

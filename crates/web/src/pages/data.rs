@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use plantrack_app::observations::{self, EntryGrid, cell_field};
 use plantrack_app::{AppError, Permission, Principal};
 use serde::Deserialize;
@@ -28,7 +28,9 @@ struct IndexPage {
 /// `GET /data` — a department user goes to its own grid; an admin chooses a department.
 pub async fn index(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let tr = Tr::new(ctx.lang);
-    ctx.principal.require(&Permission::EnterObservations).or_page(&ctx)?;
+    ctx.principal
+        .require(&Permission::EnterObservations)
+        .or_page(&ctx)?;
     if let Principal::User {
         department: Some(d), ..
     } = &ctx.principal
@@ -115,7 +117,12 @@ fn grid_page(
                         .or_else(|| grid.values.get(&key).cloned())
                         .unwrap_or_default();
                     let prov = grid.provenance.get(&key).cloned().unwrap_or_default();
-                    (field.clone(), value, msgs.get(&field).cloned().unwrap_or_default(), prov)
+                    (
+                        field.clone(),
+                        value,
+                        msgs.get(&field).cloned().unwrap_or_default(),
+                        prov,
+                    )
                 })
                 .collect();
             GridRow {
@@ -129,28 +136,54 @@ fn grid_page(
     let page = GridPage {
         c: Chrome::new(ctx, "data.title", "data"),
         dept: grid.department.to_string(),
-        dept_name: dept.map_or_else(|| grid.department.to_string(), |d| tr.pick(&d.name_zh, &d.name_en).to_owned()),
+        dept_name: dept.map_or_else(
+            || grid.department.to_string(),
+            |d| tr.pick(&d.name_zh, &d.name_en).to_owned(),
+        ),
         org_unit: grid.org_unit.to_string(),
         org_options: plan
             .org_units()
             .iter()
-            .map(|u| (u.code.to_string(), format!("{} {}", u.code, tr.pick(&u.name_zh, &u.name_en)), u.code == grid.org_unit))
+            .map(|u| {
+                (
+                    u.code.to_string(),
+                    format!("{} {}", u.code, tr.pick(&u.name_zh, &u.name_en)),
+                    u.code == grid.org_unit,
+                )
+            })
             .collect(),
         periods,
         rows,
         errors: errors.len(),
-        source: submitted.and_then(|s| s.get("source").cloned()).unwrap_or_default(),
+        source: submitted
+            .and_then(|s| s.get("source").cloned())
+            .unwrap_or_default(),
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     render_status(status, &page)
 }
 
 /// `GET /data/{dept}?org_unit=`.
-pub async fn grid(State(state): State<AppState>, ctx: Ctx, Path(dept): Path<String>, Query(q): Query<OrgQ>) -> PageResult {
+pub async fn grid(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(dept): Path<String>,
+    Query(q): Query<OrgQ>,
+) -> PageResult {
     let g = state.generation().await.or_page(&ctx)?;
-    let grid = observations::entry_grid(state.store(), &ctx.principal, &g.plan, &dept, q.org_unit.as_deref())
-        .await
-        .or_page(&ctx)?;
+    let grid = observations::entry_grid(
+        state.store(),
+        &ctx.principal,
+        &g.plan,
+        &dept,
+        q.org_unit.as_deref(),
+    )
+    .await
+    .or_page(&ctx)?;
     Ok(grid_page(&ctx, &g.plan, &grid, None, &[]))
 }
 
@@ -163,17 +196,31 @@ pub async fn save(
 ) -> PageResult {
     let g = state.generation().await.or_page(&ctx)?;
     let org = form.get("org_unit").cloned();
-    let source = form.get("source").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let source = form
+        .get("source")
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
     let source = source.or_else(|| Some(Tr::new(ctx.lang).t("data.manual").to_owned()));
-    match observations::save_grid(state.store(), &ctx.principal, &g.plan, &dept, org.as_deref(), &form, source.as_deref()).await {
+    match observations::save_grid(
+        state.store(),
+        &ctx.principal,
+        &g.plan,
+        &dept,
+        org.as_deref(),
+        &form,
+        source.as_deref(),
+    )
+    .await
+    {
         Ok(_) => {
             let to = format!("/data/{dept}?org_unit={}", org.unwrap_or_default());
             Ok(see_other(&ctx, &to, Some("saved")))
         }
         Err(AppError::Invalid(errs)) => {
-            let grid = observations::entry_grid(state.store(), &ctx.principal, &g.plan, &dept, org.as_deref())
-                .await
-                .or_page(&ctx)?;
+            let grid =
+                observations::entry_grid(state.store(), &ctx.principal, &g.plan, &dept, org.as_deref())
+                    .await
+                    .or_page(&ctx)?;
             Ok(grid_page(&ctx, &g.plan, &grid, Some(&form), &errs))
         }
         Err(e) => Err(fail(&ctx, e)),

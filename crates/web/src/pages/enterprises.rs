@@ -41,9 +41,15 @@ struct ListPage {
 /// `GET /enterprises`.
 pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
     let page = q.page.unwrap_or(1).max(1);
-    let list = enterprises::search(state.store(), &ctx.principal, q.q.as_deref(), (page - 1) * PAGE_SIZE, PAGE_SIZE)
-        .await
-        .or_page(&ctx)?;
+    let list = enterprises::search(
+        state.store(),
+        &ctx.principal,
+        q.q.as_deref(),
+        (page - 1) * PAGE_SIZE,
+        PAGE_SIZE,
+    )
+    .await
+    .or_page(&ctx)?;
     let pages = ((list.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     Ok(render(&ListPage {
         c: Chrome::new(&ctx, "ent.title", "enterprises"),
@@ -126,18 +132,26 @@ fn verdicts(tr: Tr, r: &EvaluationReport) -> Vec<Verdict> {
             .collect()
     };
     let gaps = |gs: &[plantrack_core::qualify::output::GapReport]| {
-        gs.iter().map(|g| tr.pick(&g.text_zh, &g.text_en).to_owned()).collect()
+        gs.iter()
+            .map(|g| tr.pick(&g.text_zh, &g.text_en).to_owned())
+            .collect()
     };
     let ts = &r.tech_sme;
     let (light, text) = match ts.qualified {
-        Some(true) => ("met", match ts.score {
-            Some(s) => format!("{}（{s} {}）", tr.t("ent.qualified"), tr.t("ent.points")),
-            None => tr.t("ent.qualified").to_owned(),
-        }),
-        Some(false) => ("off_track", match ts.score {
-            Some(s) => format!("{}（{s} {}）", tr.t("ent.not_qualified"), tr.t("ent.points")),
-            None => tr.t("ent.not_qualified").to_owned(),
-        }),
+        Some(true) => (
+            "met",
+            match ts.score {
+                Some(s) => format!("{}（{s} {}）", tr.t("ent.qualified"), tr.t("ent.points")),
+                None => tr.t("ent.qualified").to_owned(),
+            },
+        ),
+        Some(false) => (
+            "off_track",
+            match ts.score {
+                Some(s) => format!("{}（{s} {}）", tr.t("ent.not_qualified"), tr.t("ent.points")),
+                None => tr.t("ent.not_qualified").to_owned(),
+            },
+        ),
         None => ("not_assessable", tr.t("ent.cannot_judge").to_owned()),
     };
     let ht = &r.high_tech;
@@ -164,7 +178,12 @@ fn verdicts(tr: Tr, r: &EvaluationReport) -> Vec<Verdict> {
         Verdict {
             name: tr.t("ent.high_tech"),
             light: hl,
-            text: format!("{}（{} {score} {}）", tr.t(hkey), tr.t("ent.innovation_score"), tr.t("ent.points")),
+            text: format!(
+                "{}（{} {score} {}）",
+                tr.t(hkey),
+                tr.t("ent.innovation_score"),
+                tr.t("ent.points")
+            ),
             conditions: conds(&ht.conditions),
             gaps: gaps(&r.gaps.high_tech),
             missing: ht.missing.clone(),
@@ -199,7 +218,8 @@ pub async fn show(
         ("ent.field", opt(e.high_tech_field.clone())),
     ];
     let master = master.into_iter().map(|(k, v)| (tr.t(k), v)).collect();
-    let ys: Vec<&plantrack_store::enterprises::EnterpriseYear> = v.profile.years.iter().map(|y| &y.record).collect();
+    let ys: Vec<&plantrack_store::enterprises::EnterpriseYear> =
+        v.profile.years.iter().map(|y| &y.record).collect();
     let row = |key: &'static str, f: &dyn Fn(&plantrack_store::enterprises::EnterpriseYear) -> String| {
         (tr.t(key), ys.iter().map(|y| f(y)).collect::<Vec<_>>())
     };
@@ -245,7 +265,12 @@ pub async fn show(
         .iter()
         .map(|r| {
             let r = &r.record;
-            (r.kind.to_string(), r.title.clone(), opt(r.level.clone()), r.occurred_on.to_string())
+            (
+                r.kind.to_string(),
+                r.title.clone(),
+                opt(r.level.clone()),
+                r.occurred_on.to_string(),
+            )
         })
         .collect();
     let (verdict_list, not_judged, above, deduction, as_of_text) = match &v.evaluation {
@@ -308,10 +333,12 @@ pub async fn pool(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AsOf>
     let g = state.generation().await.or_page(&ctx)?;
     let today = jiff::ZonedDateTime::now().date();
     let (st, plan, who) = (state.clone(), g.plan.clone(), ctx.principal.clone());
-    let key = crate::cache::CacheKey::new("pool", format!("{}", opt(as_of)));
+    let key = crate::cache::CacheKey::new("pool", opt(as_of));
     // The pool judges every enterprise of the district: computed once per data version.
     let pool = g
-        .get_or_try(key, || async move { enterprises::cultivation_pool(st.store(), &who, &plan, as_of, today).await })
+        .get_or_try(key, || async move {
+            enterprises::cultivation_pool(st.store(), &who, &plan, as_of, today).await
+        })
         .await
         .or_page(&ctx)?;
     let pool = pool.as_ref().clone();
@@ -326,12 +353,30 @@ pub async fn pool(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AsOf>
         .text(super::dashboard::chart_text(ctx.lang))
         .id("pool-chart");
     for (label, now, projected, target) in [
-        (tr.t("ent.tech_sme"), pool.tech_sme_now, pool.tech_sme_projected, pool.tech_sme_target),
-        (tr.t("ent.high_tech"), pool.high_tech_now, pool.high_tech_projected, pool.high_tech_target),
+        (
+            tr.t("ent.tech_sme"),
+            pool.tech_sme_now,
+            pool.tech_sme_projected,
+            pool.tech_sme_target,
+        ),
+        (
+            tr.t("ent.high_tech"),
+            pool.high_tech_now,
+            pool.high_tech_projected,
+            pool.high_tech_target,
+        ),
     ] {
         chart = chart
-            .bar_with_status(format!("{label} · {}", tr.t("pool.now")), Some(now), mark(now, target))
-            .bar_with_status(format!("{label} · {}", tr.t("pool.projected")), Some(projected), mark(projected, target));
+            .bar_with_status(
+                format!("{label} · {}", tr.t("pool.now")),
+                Some(now),
+                mark(now, target),
+            )
+            .bar_with_status(
+                format!("{label} · {}", tr.t("pool.projected")),
+                Some(projected),
+                mark(projected, target),
+            );
         if let Some(t) = target {
             chart = chart.bar(format!("{label} · {}", tr.t("pool.target")), Some(t));
         }
@@ -344,7 +389,13 @@ pub async fn pool(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AsOf>
     let programmes = pool
         .candidates
         .iter()
-        .map(|c| tr.t(if c.programme == "tech_sme" { "ent.tech_sme" } else { "ent.high_tech" }))
+        .map(|c| {
+            tr.t(if c.programme == "tech_sme" {
+                "ent.tech_sme"
+            } else {
+                "ent.high_tech"
+            })
+        })
         .collect();
     Ok(render(&PoolPage {
         c: Chrome::new(&ctx, "pool.title", "pool"),

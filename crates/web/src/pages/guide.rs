@@ -12,7 +12,8 @@ use crate::layout::{Chrome, render};
 
 static ZH: LazyLock<String> =
     LazyLock::new(|| crate::markdown::to_html(include_str!("../../../../docs/guide.zh-CN.md")));
-static EN: LazyLock<String> = LazyLock::new(|| crate::markdown::to_html(include_str!("../../../../docs/guide.en.md")));
+static EN: LazyLock<String> =
+    LazyLock::new(|| crate::markdown::to_html(include_str!("../../../../docs/guide.en.md")));
 
 #[derive(Template)]
 #[template(path = "guide.html")]

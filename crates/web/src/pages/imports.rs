@@ -56,7 +56,11 @@ pub async fn run_import(
 ) -> Result<Outcome, AppError> {
     ctx.principal.require(&Permission::EditRegistries)?;
     if !KINDS.contains(&kind) {
-        return Err(AppError::invalid("kind", format!("未知的导入类型 “{kind}”"), format!("unknown import kind “{kind}”")));
+        return Err(AppError::invalid(
+            "kind",
+            format!("未知的导入类型 “{kind}”"),
+            format!("unknown import kind “{kind}”"),
+        ));
     }
     let _ = (state, file_name, bytes, dry_run);
     Err(AppError::Invalid(vec![FieldError::new(
@@ -109,8 +113,19 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart) 
     let mut file_name = String::new();
     let mut bytes: Option<Vec<u8>> = None;
     let mut confirm = false;
-    let bad = |e: String| AppError::invalid("file", format!("上传内容无法读取：{e}"), format!("the upload cannot be read: {e}"));
-    while let Some(field) = mp.next_field().await.map_err(|e| bad(e.to_string())).or_page(&ctx)? {
+    let bad = |e: String| {
+        AppError::invalid(
+            "file",
+            format!("上传内容无法读取：{e}"),
+            format!("the upload cannot be read: {e}"),
+        )
+    };
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| bad(e.to_string()))
+        .or_page(&ctx)?
+    {
         match field.name().unwrap_or("") {
             "kind" => kind = field.text().await.map_err(|e| bad(e.to_string())).or_page(&ctx)?,
             "confirm" => confirm = true,
@@ -127,7 +142,11 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart) 
                 if file_name.is_empty() {
                     file_name = field.file_name().unwrap_or("upload").to_owned();
                 }
-                let data = field.bytes().await.map_err(|e| bad(e.to_string())).or_page(&ctx)?;
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|e| bad(e.to_string()))
+                    .or_page(&ctx)?;
                 if !data.is_empty() {
                     bytes = Some(data.to_vec());
                 }
@@ -137,7 +156,10 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart) 
     }
     let file_name: String = file_name.chars().filter(|c| !c.is_control()).take(200).collect();
     let Some(bytes) = bytes else {
-        return Err(fail(&ctx, AppError::invalid("file", "请选择文件", "choose a file")));
+        return Err(fail(
+            &ctx,
+            AppError::invalid("file", "请选择文件", "choose a file"),
+        ));
     };
     let payload = base64::engine::general_purpose::STANDARD.encode(&bytes);
     let kind_label = tr.t(&format!("import.kind.{kind}")).to_owned();
@@ -183,7 +205,13 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart) 
 pub async fn template(ctx: Ctx, Path(kind): Path<String>) -> PageResult {
     ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
     if !KINDS.contains(&kind.as_str()) {
-        return Err(fail(&ctx, AppError::NotFound { entity: "template".into(), id: kind.chars().take(30).collect() }));
+        return Err(fail(
+            &ctx,
+            AppError::NotFound {
+                entity: "template".into(),
+                id: kind.chars().take(30).collect(),
+            },
+        ));
     }
     let bytes: Vec<u8> = Vec::new();
     let name = format!("{kind}.xlsx");

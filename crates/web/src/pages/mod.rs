@@ -120,6 +120,7 @@ impl<T> OrPage<T> for Result<T, plantrack_store::StoreError> {
 }
 
 /// A page error from an application error.
+#[allow(clippy::needless_pass_by_value)] // taken by value so that call sites read `fail(&ctx, AppError::…)`
 pub fn fail(ctx: &Ctx, err: AppError) -> PageError {
     PageError(error_page(ctx, &err))
 }
@@ -155,7 +156,7 @@ pub fn field_messages(lang: Lang, errors: &[FieldError]) -> std::collections::BT
         let msg = lang.pick(&e.message_zh, &e.message_en).to_owned();
         map.entry(e.field.clone())
             .and_modify(|m: &mut String| {
-                m.push_str("；");
+                m.push('；');
                 m.push_str(&msg);
             })
             .or_insert(msg);

@@ -69,7 +69,12 @@ fn task_view(plan: &Plan, tr: Tr, t: &Task) -> TaskView {
         title: tr.pick(&t.title_zh, &t.title_en).to_owned(),
         text: t.text_zh.clone(),
         lead: dept_name(plan, tr, &t.lead),
-        co: t.co.iter().map(|d| dept_name(plan, tr, d)).collect::<Vec<_>>().join("、"),
+        co: t
+            .co
+            .iter()
+            .map(|d| dept_name(plan, tr, d))
+            .collect::<Vec<_>>()
+            .join("、"),
         leaders: format!("{} / {}", t.principal_leader, t.leader_in_charge),
         deadline: t.deadline.to_string(),
         milestones: t
@@ -125,7 +130,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         goals: plan
             .goals()
             .iter()
-            .map(|goal| (tr.pick(&goal.name_zh, &goal.name_en).to_owned(), goal.text_zh.clone()))
+            .map(|goal| {
+                (
+                    tr.pick(&goal.name_zh, &goal.name_en).to_owned(),
+                    goal.text_zh.clone(),
+                )
+            })
             .collect(),
         areas: plan
             .task_areas()

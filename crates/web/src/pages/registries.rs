@@ -4,11 +4,13 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
-use plantrack_app::registries::{self, FieldKind, Fields, ListParams, RegistryKind, RegistryPage, RegistryRow};
+use plantrack_app::registries::{
+    self, FieldKind, Fields, ListParams, RegistryKind, RegistryPage, RegistryRow,
+};
 use plantrack_app::{AppError, Permission};
 use serde::Deserialize;
 
@@ -37,7 +39,10 @@ pub struct FieldView {
 }
 
 fn label_of(tr: Tr, key: &str) -> String {
-    catalog(tr.lang).get(key).cloned().unwrap_or_else(|| key.to_owned())
+    catalog(tr.lang)
+        .get(key)
+        .cloned()
+        .unwrap_or_else(|| key.to_owned())
 }
 
 fn choice_label(tr: Tr, value: &str) -> String {
@@ -47,7 +52,12 @@ fn choice_label(tr: Tr, value: &str) -> String {
         .unwrap_or_else(|| value.to_owned())
 }
 
-fn fields_view(tr: Tr, kind: RegistryKind, values: &BTreeMap<String, String>, errors: &BTreeMap<String, String>) -> Vec<FieldView> {
+fn fields_view(
+    tr: Tr,
+    kind: RegistryKind,
+    values: &BTreeMap<String, String>,
+    errors: &BTreeMap<String, String>,
+) -> Vec<FieldView> {
     kind.fields()
         .iter()
         .map(|f| {
@@ -56,7 +66,9 @@ fn fields_view(tr: Tr, kind: RegistryKind, values: &BTreeMap<String, String>, er
                 FieldKind::Amount | FieldKind::Count => ("number", Vec::new()),
                 FieldKind::Choice(opts) => (
                     "select",
-                    opts.iter().map(|o| ((*o).to_owned(), choice_label(tr, o))).collect(),
+                    opts.iter()
+                        .map(|o| ((*o).to_owned(), choice_label(tr, o)))
+                        .collect(),
                 ),
                 _ => ("text", Vec::new()),
             };
@@ -75,10 +87,13 @@ fn fields_view(tr: Tr, kind: RegistryKind, values: &BTreeMap<String, String>, er
 
 fn kind_of(ctx: &Ctx, slug: &str) -> Result<RegistryKind, super::PageError> {
     RegistryKind::parse(slug).ok_or_else(|| {
-        fail(ctx, AppError::NotFound {
-            entity: "registry".into(),
-            id: slug.chars().take(30).collect(),
-        })
+        fail(
+            ctx,
+            AppError::NotFound {
+                entity: "registry".into(),
+                id: slug.chars().take(30).collect(),
+            },
+        )
     })
 }
 
@@ -184,7 +199,14 @@ struct FormPage {
     errors: Vec<String>,
 }
 
-fn form_page(ctx: &Ctx, kind: RegistryKind, id: Option<i64>, version: Option<i64>, values: &BTreeMap<String, String>, err: Option<&[plantrack_app::FieldError]>) -> Response {
+fn form_page(
+    ctx: &Ctx,
+    kind: RegistryKind,
+    id: Option<i64>,
+    version: Option<i64>,
+    values: &BTreeMap<String, String>,
+    err: Option<&[plantrack_app::FieldError]>,
+) -> Response {
     let tr = Tr::new(ctx.lang);
     let msgs = err.map(|e| field_messages(ctx.lang, e)).unwrap_or_default();
     // Messages for fields the form does not show (e.g. the natural key as a whole) go on top.
@@ -210,7 +232,11 @@ fn form_page(ctx: &Ctx, kind: RegistryKind, id: Option<i64>, version: Option<i64
         version,
         errors: others,
     };
-    let status = if err.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if err.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     render_status(status, &page)
 }
 
@@ -239,7 +265,11 @@ pub async fn create(
     let g = state.generation().await.or_page(&ctx)?;
     let (fields, _) = clean(form);
     match registries::create(state.store(), &ctx.principal, &g.plan, kind, &fields).await {
-        Ok(_) => Ok(see_other(&ctx, &format!("/registries/{}", kind.slug()), Some("saved"))),
+        Ok(_) => Ok(see_other(
+            &ctx,
+            &format!("/registries/{}", kind.slug()),
+            Some("saved"),
+        )),
         Err(AppError::Invalid(errs)) => Ok(form_page(&ctx, kind, None, None, &fields, Some(&errs))),
         Err(AppError::Conflict(msg)) => {
             let e = plantrack_app::FieldError::new("key", msg.clone(), msg);
@@ -250,11 +280,24 @@ pub async fn create(
 }
 
 /// `GET /registries/{registry}/{id}/edit`.
-pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path((slug, id)): Path<(String, i64)>) -> PageResult {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> PageResult {
     let kind = kind_of(&ctx, &slug)?;
     ctx.principal.require(&Permission::EditRegistries).or_page(&ctx)?;
-    let row = registries::get(state.store(), &ctx.principal, kind, id).await.or_page(&ctx)?;
-    Ok(form_page(&ctx, kind, Some(id), Some(row.version), &row.values, None))
+    let row = registries::get(state.store(), &ctx.principal, kind, id)
+        .await
+        .or_page(&ctx)?;
+    Ok(form_page(
+        &ctx,
+        kind,
+        Some(id),
+        Some(row.version),
+        &row.values,
+        None,
+    ))
 }
 
 #[derive(Template)]
@@ -270,7 +313,14 @@ struct ConflictPage {
     deleting: bool,
 }
 
-fn conflict_page(ctx: &Ctx, kind: RegistryKind, current: &RegistryRow, mine: &Fields, your_version: i64, deleting: bool) -> Response {
+fn conflict_page(
+    ctx: &Ctx,
+    kind: RegistryKind,
+    current: &RegistryRow,
+    mine: &Fields,
+    your_version: i64,
+    deleting: bool,
+) -> Response {
     let tr = Tr::new(ctx.lang);
     let rows = kind
         .fields()
@@ -279,7 +329,12 @@ fn conflict_page(ctx: &Ctx, kind: RegistryKind, current: &RegistryRow, mine: &Fi
             let cur = current.values.get(f.name).cloned().unwrap_or_default();
             let my = mine.get(f.name).cloned().unwrap_or_default();
             let differs = !deleting && cur.trim() != my.trim();
-            (label_of(tr, &format!("field.{}.{}", kind.slug(), f.name)), my, cur, differs)
+            (
+                label_of(tr, &format!("field.{}.{}", kind.slug(), f.name)),
+                my,
+                cur,
+                differs,
+            )
         })
         .collect();
     render_status(
@@ -308,18 +363,41 @@ pub async fn update(
     let g = state.generation().await.or_page(&ctx)?;
     let (fields, version) = clean(form);
     let Some(version) = version else {
-        return Err(fail(&ctx, AppError::invalid("version", "缺少版本号", "the version is missing")));
+        return Err(fail(
+            &ctx,
+            AppError::invalid("version", "缺少版本号", "the version is missing"),
+        ));
     };
     match registries::update(state.store(), &ctx.principal, &g.plan, kind, id, version, &fields).await {
-        Ok(_) => Ok(see_other(&ctx, &format!("/registries/{}", kind.slug()), Some("saved"))),
-        Err(AppError::Invalid(errs)) => Ok(form_page(&ctx, kind, Some(id), Some(version), &fields, Some(&errs))),
+        Ok(_) => Ok(see_other(
+            &ctx,
+            &format!("/registries/{}", kind.slug()),
+            Some("saved"),
+        )),
+        Err(AppError::Invalid(errs)) => Ok(form_page(
+            &ctx,
+            kind,
+            Some(id),
+            Some(version),
+            &fields,
+            Some(&errs),
+        )),
         Err(AppError::Stale { .. }) => {
-            let current = registries::get(state.store(), &ctx.principal, kind, id).await.or_page(&ctx)?;
+            let current = registries::get(state.store(), &ctx.principal, kind, id)
+                .await
+                .or_page(&ctx)?;
             Ok(conflict_page(&ctx, kind, &current, &fields, version, false))
         }
         Err(AppError::Conflict(msg)) => {
             let e = plantrack_app::FieldError::new("key", msg.clone(), msg);
-            Ok(form_page(&ctx, kind, Some(id), Some(version), &fields, Some(&[e])))
+            Ok(form_page(
+                &ctx,
+                kind,
+                Some(id),
+                Some(version),
+                &fields,
+                Some(&[e]),
+            ))
         }
         Err(e) => Err(fail(&ctx, e)),
     }
@@ -335,11 +413,17 @@ struct DeletePage {
 }
 
 /// `GET /registries/{registry}/{id}/delete` — the confirmation.
-pub async fn confirm_delete(State(state): State<AppState>, ctx: Ctx, Path((slug, id)): Path<(String, i64)>) -> PageResult {
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> PageResult {
     let tr = Tr::new(ctx.lang);
     let kind = kind_of(&ctx, &slug)?;
     ctx.principal.require(&Permission::EditRegistries).or_page(&ctx)?;
-    let row = registries::get(state.store(), &ctx.principal, kind, id).await.or_page(&ctx)?;
+    let row = registries::get(state.store(), &ctx.principal, kind, id)
+        .await
+        .or_page(&ctx)?;
     let fields = kind
         .fields()
         .iter()
@@ -368,13 +452,29 @@ pub async fn delete(
     let kind = kind_of(&ctx, &slug)?;
     let (_, version) = clean(form);
     let Some(version) = version else {
-        return Err(fail(&ctx, AppError::invalid("version", "缺少版本号", "the version is missing")));
+        return Err(fail(
+            &ctx,
+            AppError::invalid("version", "缺少版本号", "the version is missing"),
+        ));
     };
     match registries::delete(state.store(), &ctx.principal, kind, id, version).await {
-        Ok(()) => Ok(see_other(&ctx, &format!("/registries/{}", kind.slug()), Some("deleted"))),
+        Ok(()) => Ok(see_other(
+            &ctx,
+            &format!("/registries/{}", kind.slug()),
+            Some("deleted"),
+        )),
         Err(AppError::Stale { .. }) => {
-            let current = registries::get(state.store(), &ctx.principal, kind, id).await.or_page(&ctx)?;
-            Ok(conflict_page(&ctx, kind, &current, &current.values.clone(), version, true))
+            let current = registries::get(state.store(), &ctx.principal, kind, id)
+                .await
+                .or_page(&ctx)?;
+            Ok(conflict_page(
+                &ctx,
+                kind,
+                &current,
+                &current.values.clone(),
+                version,
+                true,
+            ))
         }
         Err(e) => Err(fail(&ctx, e)),
     }

@@ -105,12 +105,29 @@ fn method_view(tr: Tr, a: &Assessment, unit: &str) -> MethodView {
     let mut inputs = Vec::new();
     let mut push = |k: &str, v: String| inputs.push((tr.t(k).to_owned(), v));
     if let Some(p) = &i.base {
-        push("method.base", format!("{} = {}", p.period, with_unit(&p.value.round_dp(4).normalize(), unit)));
+        push(
+            "method.base",
+            format!(
+                "{} = {}",
+                p.period,
+                with_unit(&p.value.round_dp(4).normalize(), unit)
+            ),
+        );
     }
     if let Some(p) = &i.current {
-        push("method.current", format!("{} = {}", p.period, with_unit(&p.value.round_dp(4).normalize(), unit)));
+        push(
+            "method.current",
+            format!(
+                "{} = {}",
+                p.period,
+                with_unit(&p.value.round_dp(4).normalize(), unit)
+            ),
+        );
     }
-    push("method.target", format!("{} ({})", with_unit(&i.target.normalize(), unit), i.deadline));
+    push(
+        "method.target",
+        format!("{} ({})", with_unit(&i.target.normalize(), unit), i.deadline),
+    );
     let frac = |d: &Decimal| format!("{}%", (d * Decimal::from(100)).round_dp(2).normalize());
     if let (Some(e), Some(t)) = (&i.elapsed_years, &i.total_years) {
         push("method.years", format!("{} / {}", e.normalize(), t.normalize()));
@@ -187,7 +204,11 @@ pub async fn show(
     let children: Vec<OrgUnitCode> = plan.children(&org).map(|u| u.code.clone()).collect();
     if children.is_empty() {
         if let Some(parent) = plan.org_unit(&org).and_then(|u| u.parent.clone()) {
-            orgs.extend(plan.children(&parent).map(|u| u.code.clone()).filter(|c| c != &org));
+            orgs.extend(
+                plan.children(&parent)
+                    .map(|u| u.code.clone())
+                    .filter(|c| c != &org),
+            );
         }
     } else {
         orgs.extend(children);
@@ -198,7 +219,11 @@ pub async fn show(
         let hist = yearly_values(&state, &g, o).await.or_page(&ctx)?;
         let values: Vec<Option<Decimal>> = hist
             .iter()
-            .map(|(y, r)| find(r, &id).filter(|x| x.period.year() == *y).and_then(|x| x.value))
+            .map(|(y, r)| {
+                find(r, &id)
+                    .filter(|x| x.period.year() == *y)
+                    .and_then(|x| x.value)
+            })
             .collect();
         if o == &org || values.iter().any(Option::is_some) {
             series.push((o.clone(), values));
@@ -224,7 +249,12 @@ pub async fn show(
         .map(|(i, y)| {
             let cells = series
                 .iter()
-                .map(|(_, v)| v.get(i).copied().flatten().map_or_else(|| "—".into(), |d| d.to_string()))
+                .map(|(_, v)| {
+                    v.get(i)
+                        .copied()
+                        .flatten()
+                        .map_or_else(|| "—".into(), |d| d.to_string())
+                })
                 .collect();
             (*y, cells)
         })
@@ -238,14 +268,19 @@ pub async fn show(
             let el = plan.data_element(&i.element);
             InputView {
                 element: i.element.to_string(),
-                name: el.map_or_else(|| i.element.to_string(), |e| tr.pick(&e.name_zh, &e.name_en).to_owned()),
+                name: el.map_or_else(
+                    || i.element.to_string(),
+                    |e| tr.pick(&e.name_zh, &e.name_en).to_owned(),
+                ),
                 window: window_text(i.window),
                 value: i.value.map_or_else(
                     || "—".into(),
                     |v| with_unit(&v.normalize(), el.map_or("", |e| e.unit.as_str())),
                 ),
                 source: match el.map(|e| e.source) {
-                    Some(ElementSource::Derived(rule)) => format!("{}（{}）", tr.t("target.derived"), rule.name()),
+                    Some(ElementSource::Derived(rule)) => {
+                        format!("{}（{}）", tr.t("target.derived"), rule.name())
+                    }
                     _ => tr.t("target.observed").to_owned(),
                 },
             }
@@ -257,7 +292,9 @@ pub async fn show(
         let mut rows = Vec::new();
         let limit = 300;
         for i in &t.inputs {
-            let Some(el) = plan.data_element(&i.element) else { continue };
+            let Some(el) = plan.data_element(&i.element) else {
+                continue;
+            };
             for p in i.window.periods() {
                 match el.source {
                     ElementSource::Derived(rule) => {
@@ -280,7 +317,13 @@ pub async fn show(
                     ElementSource::Observed => {
                         let obs = state
                             .store()
-                            .observations_in(org.as_str(), p.end(), p.start(), p.end(), Some(&[i.element.to_string()]))
+                            .observations_in(
+                                org.as_str(),
+                                p.end(),
+                                p.start(),
+                                p.end(),
+                                Some(&[i.element.to_string()]),
+                            )
                             .await
                             .or_page(&ctx)?;
                         for o in obs {
@@ -330,12 +373,29 @@ pub async fn show(
         org_name: org_label(&org),
         org_code: org.to_string(),
         year,
-        value: t.value.as_ref().map_or_else(|| "—".into(), |v| with_unit(v, &t.unit)),
-        target: format!("{} {}（{}）", t.comparator.symbol(), with_unit(&t.target.normalize(), &t.unit), t.deadline),
+        value: t
+            .value
+            .as_ref()
+            .map_or_else(|| "—".into(), |v| with_unit(v, &t.unit)),
+        target: format!(
+            "{} {}（{}）",
+            t.comparator.symbol(),
+            with_unit(&t.target.normalize(), &t.unit),
+            t.deadline
+        ),
         official: method_view(tr, &t.assessment, &t.unit),
-        others: t.other_methods.iter().map(|a| method_view(tr, a, &t.unit)).collect(),
+        others: t
+            .other_methods
+            .iter()
+            .map(|a| method_view(tr, a, &t.unit))
+            .collect(),
         forecast: t.forecast.as_ref().map(|f| {
-            let mut s = format!("{}：{}（{}）", f.period, with_unit(&f.value.round_dp(2).normalize(), &t.unit), f.method);
+            let mut s = format!(
+                "{}：{}（{}）",
+                f.period,
+                with_unit(&f.value.round_dp(2).normalize(), &t.unit),
+                f.method
+            );
             if f.capped_at_ceiling {
                 s.push_str(tr.t("target.capped"));
             }
