@@ -2,19 +2,14 @@
 //! the national rules with their explanations — the same report as `plantrack evaluate`), the upsert of master
 //! data and annual figures, and the cultivation pool (培育库) with the projected counts against the plan's targets.
 //!
-//! The store keeps enterprises as registry rows; [`profile_input`] turns them into the qualification engine's input
-//! so that the web, the API and the CLI judge the same profile the same way.
+//! The store keeps enterprises as registry rows; `EnterpriseProfile::to_input` (store) turns them into the
+//! qualification engine's input, so that the web, the API and the CLI judge the same profile the same way.
 
 use jiff::civil::Date;
 use plantrack_core::period::Period;
 use plantrack_core::plan::{DerivationRule, ElementSource, OrgUnitCode, Plan};
-use plantrack_core::qualify::{
-    self, EnterpriseInput, EvaluationReport, Num, Programme, Rules, Uscc, YearInput,
-    input::{CertificateInput, IncidentInput, IpInput, RdInstitutionInput, StandardLedInput},
-};
-use plantrack_store::enterprises::{
-    Enterprise, EnterpriseProfile as StoredProfile, EnterpriseRecordKind, EnterpriseYear, QualificationKind,
-};
+use plantrack_core::qualify::{self, EvaluationReport, Num, Programme, Rules, Uscc};
+use plantrack_store::enterprises::{Enterprise, EnterpriseProfile as StoredProfile, EnterpriseYear};
 use plantrack_store::{Actor, ListQuery, Store, Stored, ToParam};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -83,164 +78,6 @@ pub async fn search(
     })
 }
 
-fn opt_num(d: Option<Decimal>) -> Option<Num> {
-    d.map(Num)
-}
-
-fn count(n: Option<i64>) -> Option<Num> {
-    n.map(|n| Num(Decimal::from(n)))
-}
-
-fn rd_level(level: &str) -> &'static str {
-    match level.trim() {
-        "国家级" | "national" => "national",
-        "省级" | "省部级" | "provincial" => "provincial",
-        "市级" | "municipal" => "municipal",
-        _ => "enterprise",
-    }
-}
-
-/// The qualification engine's input for a stored enterprise: master data, every year's figures, certificates and
-/// registrations, R&D institutions (dated records, else the year's recorded level from 1 January), incidents,
-/// awards and standards, and the latest year's IP counts.
-pub fn profile_input(p: &StoredProfile) -> EnterpriseInput {
-    let e = &p.enterprise.record;
-    let years: Vec<YearInput> = p
-        .years
-        .iter()
-        .map(|y| {
-            let y = &y.record;
-            YearInput {
-                year: Num(Decimal::from(y.year)),
-                employees: count(y.employees),
-                tech_staff: count(y.tech_staff),
-                sales_revenue: opt_num(y.sales_revenue),
-                main_business_revenue: opt_num(y.main_business_revenue),
-                total_revenue: opt_num(y.total_revenue),
-                high_tech_revenue: opt_num(y.high_tech_revenue),
-                total_assets: opt_num(y.total_assets),
-                total_liabilities: opt_num(y.total_liabilities),
-                cost_expense_total: opt_num(y.total_cost),
-                rd_expense: opt_num(y.rd_expense),
-                rd_expense_domestic: opt_num(y.domestic_rd_expense),
-                conversions: count(y.achievements_transformed),
-                ..YearInput::default()
-            }
-        })
-        .collect();
-    let certificates = p
-        .qualifications
-        .iter()
-        .filter(|q| q.record.revoked_on.is_none())
-        .map(|q| CertificateInput {
-            kind: match q.record.kind {
-                QualificationKind::HighTech => "high_tech".into(),
-                QualificationKind::TechSme => "tech_sme".into(),
-            },
-            issued_on: q.record.issued_on.to_string(),
-        })
-        .collect();
-    let mut rd_institutions: Vec<RdInstitutionInput> = Vec::new();
-    let mut incidents = Vec::new();
-    let mut national_awards = Vec::new();
-    let mut standards_led = Vec::new();
-    for r in &p.records {
-        let r = &r.record;
-        match r.kind {
-            EnterpriseRecordKind::RdInstitution if r.ended_on.is_none() => {
-                rd_institutions.push(RdInstitutionInput {
-                    level: rd_level(r.level.as_deref().unwrap_or("")).into(),
-                    recognized_on: r.occurred_on.to_string(),
-                });
-            }
-            EnterpriseRecordKind::RdInstitution => {}
-            EnterpriseRecordKind::Incident => {
-                let kind = if r.title.contains("质量") {
-                    "major_quality"
-                } else if r.title.contains("环境") {
-                    "environmental_violation"
-                } else {
-                    "major_safety"
-                };
-                incidents.push(IncidentInput {
-                    kind: kind.into(),
-                    on: r.occurred_on.to_string(),
-                });
-            }
-            EnterpriseRecordKind::Dishonesty => {
-                let kind = if r.title.contains("科研") {
-                    "research_misconduct"
-                } else if r.title.contains("异常") {
-                    "abnormal_operation"
-                } else if r.title.contains("弄虚作假") {
-                    "fraud"
-                } else {
-                    "serious_dishonesty"
-                };
-                incidents.push(IncidentInput {
-                    kind: kind.into(),
-                    on: r.occurred_on.to_string(),
-                });
-            }
-            EnterpriseRecordKind::Award => {
-                national_awards.push(qualify::input::NationalAwardInput {
-                    on: r.occurred_on.to_string(),
-                    rank: r
-                        .detail
-                        .as_deref()
-                        .and_then(|d| Num::parse(d).ok())
-                        .unwrap_or(Num(Decimal::ONE)),
-                });
-            }
-            EnterpriseRecordKind::Standard => {
-                let level = match r.level.as_deref().unwrap_or("") {
-                    "国际标准" | "international" => "international",
-                    "国家标准" | "national" => "national",
-                    _ => "industry",
-                };
-                standards_led.push(StandardLedInput {
-                    on: r.occurred_on.to_string(),
-                    level: level.into(),
-                });
-            }
-        }
-    }
-    if rd_institutions.is_empty() {
-        // No dated record: the annual report's level, from the first year that states one.
-        if let Some((year, level)) = p.years.iter().find_map(|y| {
-            y.record
-                .rd_institution_level
-                .as_deref()
-                .map(|l| (y.record.year, l))
-        }) {
-            rd_institutions.push(RdInstitutionInput {
-                level: rd_level(level).into(),
-                recognized_on: format!("{year:04}-01-01"),
-            });
-        }
-    }
-    let latest = p.years.last().map(|y| &y.record);
-    let ip = latest.map(|y| IpInput {
-        class_i: count(y.ip_class1),
-        class_ii: count(y.ip_class2),
-    });
-    EnterpriseInput {
-        uscc: e.uscc.clone(),
-        name: e.name.clone(),
-        registered_on: e.founded_on.map(|d| d.to_string()),
-        industry_code: e.industry_code.clone(),
-        high_tech_field: e.high_tech_field.clone(),
-        incidents,
-        certificates,
-        rd_institutions,
-        national_awards,
-        standards_led,
-        ip,
-        years,
-        ..EnterpriseInput::default()
-    }
-}
-
 /// Everything one enterprise page shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EnterpriseView {
@@ -261,7 +98,7 @@ pub fn default_as_of(p: &StoredProfile, today: Date) -> Date {
 }
 
 fn judge(p: &StoredProfile, as_of: Date) -> Result<EvaluationReport, String> {
-    let profile = qualify::EnterpriseProfile::from_input(&profile_input(p)).map_err(|e| e.to_string())?;
+    let profile = qualify::EnterpriseProfile::from_input(&p.to_input()).map_err(|e| e.to_string())?;
     let rules = Rules::default();
     let e = qualify::evaluate(&profile, as_of, &rules);
     let g = qualify::gaps(&profile, &e, &rules);
@@ -711,7 +548,7 @@ pub async fn cultivation_pool(
     let mut not_judged = 0;
     for e in &enterprises {
         let stored = store.enterprise_profile(&e.record.uscc).await?;
-        match qualify::EnterpriseProfile::from_input(&profile_input(&stored)) {
+        match qualify::EnterpriseProfile::from_input(&stored.to_input()) {
             Ok(p) => {
                 profiles.push(p);
                 names.push(e.record.name.clone());

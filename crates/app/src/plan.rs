@@ -1,28 +1,18 @@
-//! The plan in force (规划/行动计划): the current revision stored in the store, or the embedded Shuangtaizi plan on
-//! a store that holds none; and what the plan says about who owns which data (a department reports the observed
+//! The plan in force (规划/行动计划) as the other use cases see it, and what the plan says about who owns which data (a department reports the observed
 //! data elements of the targets its tasks serve).
 
 use std::collections::BTreeSet;
 
-use plantrack_core::plan::{DataElementId, DepartmentId, ElementSource, Plan, embedded};
+use plantrack_core::plan::{DataElementId, DepartmentId, ElementSource, Plan};
 use plantrack_store::Store;
 
 use crate::access::{Permission, Principal};
 use crate::error::AppError;
 
-/// The plan in force: the first stored plan's current revision, else the embedded default plan.
+/// The plan in force (`status::current_plan`: the stored revision, else the embedded plan; its org-unit tree
+/// extended with the store's org units).
 pub async fn current_plan(store: &Store) -> Result<Plan, AppError> {
-    let files = store.plan_files().await?;
-    match files.first() {
-        Some(f) => Plan::from_toml(
-            &f.record.content,
-            &format!("plan_file {} r{}", f.record.plan_key, f.record.revision),
-        )
-        .map_err(|e| AppError::Unexpected(format!("stored plan does not read: {e}").into())),
-        None => {
-            embedded::shuangtaizi().map_err(|e| AppError::Unexpected(format!("embedded plan: {e}").into()))
-        }
-    }
+    Ok(crate::status::current_plan(store).await?.plan)
 }
 
 /// The plan as published (公开): anyone may read it.
@@ -74,7 +64,7 @@ mod tests {
 
     #[test]
     fn the_statistics_bureau_reports_gdp_and_rd_expenditure() {
-        let plan = embedded::shuangtaizi().unwrap();
+        let plan = plantrack_core::plan::embedded::shuangtaizi().unwrap();
         let tongji = DepartmentId::parse("tongji").unwrap();
         let ids: Vec<String> = department_elements(&plan, &tongji)
             .iter()
@@ -88,7 +78,7 @@ mod tests {
 
     #[test]
     fn a_department_without_target_tasks_reports_nothing() {
-        let plan = embedded::shuangtaizi().unwrap();
+        let plan = plantrack_core::plan::embedded::shuangtaizi().unwrap();
         let xuanchuan = DepartmentId::parse("xuanchuan").unwrap();
         assert!(department_elements(&plan, &xuanchuan).is_empty());
     }

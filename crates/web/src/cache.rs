@@ -102,7 +102,7 @@ impl Cache {
         if let Some(g) = self.peek().filter(|g| same(&g.version, &version)) {
             return Ok(g);
         }
-        let plan = Arc::new(plantrack_app::plan::current_plan(store).await?);
+        let plan = Arc::new(plantrack_app::status::current_plan(store).await?.plan);
         let g = Arc::new(Generation {
             version,
             plan,

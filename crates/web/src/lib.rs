@@ -104,7 +104,7 @@ impl AppState {
         let store = self.inner.store.clone();
         let plan = g.plan.clone();
         g.get_or_try(CacheKey::new("status_source", ""), || async move {
-            StatusSource::load(&store, &plan).await
+            StatusSource::load(&store, plan.as_ref().clone()).await
         })
         .await
     }
@@ -117,11 +117,10 @@ impl AppState {
         period: Period,
     ) -> Result<Arc<StatusReport>, AppError> {
         let source = self.status_source(g).await?;
-        let plan = g.plan.clone();
         let org = org.clone();
         g.get_or_try(
             CacheKey::new("report", format!("{org}/{period}")),
-            || async move { Ok(source.report(&plan, &org, period)) },
+            || async move { Ok(source.report(&org, period)) },
         )
         .await
     }

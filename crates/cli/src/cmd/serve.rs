@@ -31,26 +31,6 @@ pub struct ServeArgs {
     pub max_upload_mb: usize,
 }
 
-/// The store URL of the global options.
-pub fn store_url(store: &StoreArgs) -> String {
-    match (&store.database, &store.db) {
-        (Some(url), _) => url.clone(),
-        (None, Some(path)) => plantrack_store::sqlite_url(path),
-        (None, None) => plantrack_store::sqlite_url(&plantrack_store::default_sqlite_path()),
-    }
-}
-
-/// Opens (and migrates) the store of the global options.
-pub async fn open_store(store: &StoreArgs) -> anyhow::Result<plantrack_store::Store> {
-    let url = store_url(store);
-    plantrack_store::Store::open(&url).await.map_err(|e| {
-        anyhow::anyhow!(e).context(format!(
-            "无法打开数据库 / cannot open the store {}",
-            plantrack_store::redact(&url)
-        ))
-    })
-}
-
 pub fn run(args: &ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -64,7 +44,7 @@ pub fn run(args: &ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("starting the runtime")?;
     rt.block_on(async move {
-        let store = open_store(store).await?;
+        let store = store.open().await?;
         if args.demo {
             tracing::info!("--demo: loading the demo district");
         }
@@ -95,8 +75,28 @@ pub fn run(args: &ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Loads the demo district into an empty store (or always with `--demo`).
+/// Loads the demo district into an empty store (or always with `--demo`: rows are upserted by natural key, so
+/// loading it again changes nothing).
 async fn demo_on_first_run(store: &plantrack_store::Store, force: bool) -> anyhow::Result<()> {
-    let _ = (store, force);
+    let summary = if force {
+        Some(
+            plantrack_app::demo::load_demo(
+                store,
+                &super::cli_principal(),
+                plantrack_app::demo::DEMO_SEED,
+                true,
+            )
+            .await
+            .map_err(super::app_error)?,
+        )
+    } else {
+        plantrack_app::demo::ensure_demo(store)
+            .await
+            .map_err(super::app_error)?
+    };
+    if let Some(s) = summary {
+        let rows: u64 = s.counts.iter().map(|(_, c)| c.inserted + c.updated).sum();
+        eprintln!("plantrack: 已写入演示数据（合成，非真实统计）/ demo data loaded (synthetic): {rows} rows");
+    }
     Ok(())
 }

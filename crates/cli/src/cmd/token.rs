@@ -6,8 +6,7 @@ use std::process::ExitCode;
 use plantrack_app::Principal;
 use plantrack_app::accounts;
 
-use super::StoreArgs;
-use super::user::cli_error;
+use super::{StoreArgs, app_error, runtime};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum TokenCommand {
@@ -26,14 +25,12 @@ pub struct CreateArgs {
 
 pub fn run(cmd: TokenCommand, store: &StoreArgs) -> anyhow::Result<ExitCode> {
     let TokenCommand::Create(a) = cmd;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = runtime()?;
     rt.block_on(async {
-        let store = super::serve::open_store(store).await?;
+        let store = store.open().await?;
         let (token, _) = accounts::create_token(&store, &Principal::system(), &a.name, &a.label)
             .await
-            .map_err(cli_error)?;
+            .map_err(app_error)?;
         println!("{token}");
         Ok(ExitCode::SUCCESS)
     })

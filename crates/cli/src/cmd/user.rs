@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use plantrack_app::accounts::{self, NewUser};
 use plantrack_app::auth::Password;
-use plantrack_app::{AppError, Principal, Role};
+use plantrack_app::{Principal, Role};
 
-use super::{BadInput, StoreArgs};
+use super::{BadInput, StoreArgs, app_error, runtime};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum UserCommand {
@@ -34,16 +34,6 @@ pub struct AddArgs {
     pub display_name: Option<String>,
 }
 
-/// A use case's error on the command line: the user's input exits 2.
-pub fn cli_error(e: AppError) -> anyhow::Error {
-    match e {
-        AppError::Invalid(_) | AppError::NotFound { .. } | AppError::Conflict(_) | AppError::Stale { .. } => {
-            BadInput(e.to_string()).into()
-        }
-        other => anyhow::Error::new(other),
-    }
-}
-
 pub fn run(cmd: UserCommand, store: &StoreArgs) -> anyhow::Result<ExitCode> {
     let UserCommand::Add(a) = cmd;
     let mut line = String::new();
@@ -55,14 +45,12 @@ pub fn run(cmd: UserCommand, store: &StoreArgs) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = runtime()?;
     rt.block_on(async {
-        let store = super::serve::open_store(store).await?;
+        let store = store.open().await?;
         let plan = plantrack_app::plan::current_plan(&store)
             .await
-            .map_err(cli_error)?;
+            .map_err(app_error)?;
         let user = accounts::add_user(
             &store,
             &Principal::system(),
@@ -77,7 +65,7 @@ pub fn run(cmd: UserCommand, store: &StoreArgs) -> anyhow::Result<ExitCode> {
             },
         )
         .await
-        .map_err(cli_error)?;
+        .map_err(app_error)?;
         println!("{} ({})", user.username, user.role);
         Ok(ExitCode::SUCCESS)
     })

@@ -68,8 +68,7 @@ async fn run(state: &AppState, ctx: &Ctx, q: &StatusParams) -> Result<Arc<Bytes>
         })?,
         None => {
             let source = state.status_source(&g).await?;
-            Period::year_of(source.latest_year(&plan))
-                .map_err(|e| AppError::Unexpected(e.to_string().into()))?
+            source.default_period()
         }
     };
     let key = CacheKey::new("status_json", format!("{org}/{period}"));

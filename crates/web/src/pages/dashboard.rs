@@ -19,14 +19,15 @@ use crate::cache::{CacheKey, Generation};
 use crate::ctx::{AuthVia, Ctx};
 use crate::i18n::{Lang, Tr};
 use crate::layout::Chrome;
+use crate::status::StatusSource;
 
-/// `?org_unit=&year=`.
+/// `?org_unit=&period=`.
 #[derive(Debug, Default, Deserialize)]
 pub struct Drill {
     /// 区划代码.
     pub org_unit: Option<String>,
-    /// Year.
-    pub year: Option<String>,
+    /// Period: `2019`, `2020Q3` …
+    pub period: Option<String>,
 }
 
 /// One target card.
@@ -67,7 +68,7 @@ struct DashboardPage {
     c: Chrome,
     plan_title: String,
     org_name: String,
-    year: i32,
+    period: String,
     cards: Vec<Card>,
     org_options: Vec<Opt>,
     year_options: Vec<Opt>,
@@ -100,8 +101,12 @@ pub fn chart_text(lang: Lang) -> ChartText {
     }
 }
 
-/// Resolves `?org_unit=&year=` against the plan (defaults: the plan's org unit, the latest year with data).
-pub fn resolve(plan: &Plan, q: &Drill, latest: i32) -> Result<(OrgUnitCode, i32), plantrack_app::AppError> {
+/// Resolves `?org_unit=&period=` against the plan (defaults: the plan's org unit, the latest period with data).
+pub fn resolve(
+    plan: &Plan,
+    q: &Drill,
+    source: &StatusSource,
+) -> Result<(OrgUnitCode, Period), plantrack_app::AppError> {
     let org = match q.org_unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => plan.meta().org_unit.clone(),
         Some(t) => OrgUnitCode::parse(t)
@@ -112,59 +117,76 @@ pub fn resolve(plan: &Plan, q: &Drill, latest: i32) -> Result<(OrgUnitCode, i32)
                 id: t.chars().take(20).collect(),
             })?,
     };
-    let years = plan_years(plan);
-    let year = match q.year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => latest,
-        Some(t) => t
-            .parse::<i32>()
+    let first = plan.meta().baseline.year();
+    let last = plan.meta().last_year;
+    let period = match q.period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => source.default_period(),
+        Some(t) => Period::parse(t)
             .ok()
-            .filter(|y| years.contains(y))
+            .filter(|p| (first..=last).contains(&p.year()))
             .ok_or_else(|| plantrack_app::AppError::NotFound {
-                entity: "year".into(),
+                entity: "period".into(),
                 id: t.chars().take(10).collect(),
             })?,
     };
-    Ok((org, year))
+    Ok((org, period))
 }
 
-/// The years a plan's pages offer: from the baseline to the last plan year.
-pub fn plan_years(plan: &Plan) -> Vec<i32> {
-    (plan.meta().baseline.year()..=plan.meta().last_year).collect()
-}
-
-/// Values of every target of `org` for each plan year (for sparklines and series).
-pub async fn yearly_values(
+/// Reports of `org` for each period of the series (for sparklines and charts).
+pub async fn history(
     state: &AppState,
     g: &Generation,
+    source: &StatusSource,
     org: &OrgUnitCode,
-) -> Result<Vec<(i32, Arc<plantrack_core::progress::StatusReport>)>, plantrack_app::AppError> {
+) -> Result<Vec<(Period, Arc<plantrack_core::progress::StatusReport>)>, plantrack_app::AppError> {
     let mut out = Vec::new();
-    for y in plan_years(&g.plan) {
-        if let Ok(p) = Period::year_of(y) {
-            out.push((y, state.report(g, org, p).await?));
-        }
+    for p in source.periods() {
+        out.push((p, state.report(g, org, p).await?));
     }
     Ok(out)
+}
+
+/// The value of a target in a report, if it is the period's own value (a period after the deadline is capped to
+/// it and would repeat the deadline's value).
+pub fn own_value(
+    r: &plantrack_core::progress::StatusReport,
+    id: &plantrack_core::plan::TargetId,
+    p: Period,
+) -> Option<rust_decimal::Decimal> {
+    r.targets
+        .iter()
+        .find(|x| &x.id == id)
+        .filter(|x| x.period == p)
+        .and_then(|x| x.value)
+}
+
+/// Options of the period select.
+pub fn period_options(source: &StatusSource, current: Period) -> Vec<Opt> {
+    let mut ps = source.periods();
+    if !ps.contains(&current) {
+        ps.push(current);
+    }
+    ps.into_iter()
+        .map(|p| Opt {
+            value: p.to_string(),
+            label: p.to_string(),
+            selected: p == current,
+        })
+        .collect()
 }
 
 fn card(
     tr: Tr,
     t: &TargetStatus,
-    history: &[(i32, Arc<plantrack_core::progress::StatusReport>)],
+    history: &[(Period, Arc<plantrack_core::progress::StatusReport>)],
     org: &OrgUnitCode,
-    year: i32,
+    period: Period,
 ) -> Card {
     let (class, key) = light(t.status);
     let name = tr.pick(&t.name_zh, &t.name_en).to_owned();
     let points: Vec<(String, Option<rust_decimal::Decimal>)> = history
         .iter()
-        .map(|(y, r)| {
-            let v = r.targets.iter().find(|x| x.id == t.id).and_then(|x| {
-                // Only the year's own value (a capped period repeats the deadline's).
-                (x.period.year() == *y).then_some(x.value).flatten()
-            });
-            (y.to_string(), v)
-        })
+        .map(|(p, r)| (p.to_string(), own_value(r, &t.id, *p)))
         .collect();
     let spark = Sparkline::new(format!("{name} {}", tr.t("dash.trend")), points)
         .target(t.target, Some(t.deadline.to_string()))
@@ -189,7 +211,7 @@ fn card(
         status: tr.t(key),
         explanation: tr.pick(&t.explanation_zh, &t.explanation_en).to_owned(),
         sparkline: spark,
-        href: format!("/targets/{}?org_unit={}&year={year}", t.id, org),
+        href: format!("/targets/{}?org_unit={}&period={period}", t.id, org),
     }
 }
 
@@ -230,16 +252,13 @@ async fn build(
     let tr = Tr::new(ctx.lang);
     let plan = &g.plan;
     let source = state.status_source(g).await?;
-    let latest = source.latest_year(plan);
-    let (org, year) = resolve(plan, q, latest)?;
-    let period =
-        Period::year_of(year).map_err(|e| plantrack_app::AppError::Unexpected(e.to_string().into()))?;
+    let (org, period) = resolve(plan, q, &source)?;
     let report = state.report(g, &org, period).await?;
-    let history = yearly_values(state, g, &org).await?;
+    let history = history(state, g, &source, &org).await?;
     let cards: Vec<Card> = report
         .targets
         .iter()
-        .map(|t| card(tr, t, &history, &org, year))
+        .map(|t| card(tr, t, &history, &org, period))
         .collect();
     let mut counts = [0usize; 5];
     for t in &report.targets {
@@ -264,23 +283,22 @@ async fn build(
             selected: u.code == org,
         })
         .collect();
-    let year_options = plan_years(plan)
-        .into_iter()
-        .map(|y| Opt {
-            value: y.to_string(),
-            label: y.to_string(),
-            selected: y == year,
-        })
-        .collect();
+    let year_options = period_options(&source, period);
     Ok(DashboardPage {
         c: Chrome::new(ctx, "dash.title", "dashboard"),
         plan_title: tr.pick(&plan.meta().title_zh, &plan.meta().title_en).to_owned(),
         org_name,
-        year,
+        period: period.to_string(),
         cards,
         org_options,
         year_options,
-        data_as_of: tr.f("dash.data_as_of", &[("period", &latest.to_string())]),
+        data_as_of: tr.f(
+            "dash.data_as_of",
+            &[(
+                "date",
+                &source.as_of().map_or_else(|| "—".to_owned(), |d| d.to_string()),
+            )],
+        ),
         counts,
     })
 }

@@ -5,6 +5,7 @@
 //! file is checked again in full before it is written.
 
 use askama::Template;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -106,9 +107,23 @@ struct ReportPage {
 }
 
 /// `POST /imports` (multipart: `_csrf`, `kind`, `file` — or `payload` + `file_name` + `confirm` to write).
-pub async fn upload(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart) -> PageResult {
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mp: Result<Multipart, MultipartRejection>,
+) -> PageResult {
     let tr = Tr::new(ctx.lang);
+    // Who may import is decided before the body is looked at.
     ctx.principal.require(&Permission::EditRegistries).or_page(&ctx)?;
+    let mut mp = mp
+        .map_err(|e| {
+            AppError::invalid(
+                "file",
+                format!("上传格式不对：{e}"),
+                format!("not a file upload: {e}"),
+            )
+        })
+        .or_page(&ctx)?;
     let mut kind = String::new();
     let mut file_name = String::new();
     let mut bytes: Option<Vec<u8>> = None;

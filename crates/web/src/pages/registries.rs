@@ -361,6 +361,8 @@ pub async fn update(
 ) -> PageResult {
     let kind = kind_of(&ctx, &slug)?;
     let g = state.generation().await.or_page(&ctx)?;
+    // Who may is decided before the input is looked at.
+    ctx.principal.require(&Permission::EditRegistries).or_page(&ctx)?;
     let (fields, version) = clean(form);
     let Some(version) = version else {
         return Err(fail(
@@ -450,6 +452,7 @@ pub async fn delete(
     Form(form): Form<BTreeMap<String, String>>,
 ) -> PageResult {
     let kind = kind_of(&ctx, &slug)?;
+    ctx.principal.require(&Permission::EditRegistries).or_page(&ctx)?;
     let (_, version) = clean(form);
     let Some(version) = version else {
         return Err(fail(

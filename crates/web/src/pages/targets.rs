@@ -7,13 +7,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use plantrack_app::{AppError, Permission};
 use plantrack_core::indicator::Window;
-use plantrack_core::period::Period;
 use plantrack_core::plan::{ElementSource, OrgUnitCode, TargetId};
 use plantrack_core::progress::{Assessment, TargetStatus};
 use plantrack_report::chart::LineChart;
 use rust_decimal::Decimal;
 
-use super::dashboard::{Drill, Opt, light, plan_years, resolve, with_unit, yearly_values};
+use super::dashboard::{Drill, Opt, history, light, own_value, period_options, resolve, with_unit};
 use super::{OrPage, PageResult};
 use crate::AppState;
 use crate::ctx::Ctx;
@@ -73,7 +72,7 @@ struct TargetPage {
     text: String,
     org_name: String,
     org_code: String,
-    year: i32,
+    period: String,
     value: String,
     target: String,
     official: MethodView,
@@ -81,7 +80,7 @@ struct TargetPage {
     forecast: Option<String>,
     chart: String,
     series_orgs: Vec<String>,
-    series_rows: Vec<(i32, Vec<String>)>,
+    series_rows: Vec<(String, Vec<String>)>,
     inputs: Vec<InputView>,
     evidence: Option<Vec<EvidenceRow>>,
     evidence_more: usize,
@@ -191,10 +190,7 @@ pub async fn show(
     let id = TargetId::parse(&target).map_err(|_| not_found()).or_page(&ctx)?;
     let def = plan.target(&id).ok_or_else(not_found).or_page(&ctx)?.clone();
     let source = state.status_source(&g).await.or_page(&ctx)?;
-    let (org, year) = resolve(&plan, &q, source.latest_year(&plan)).or_page(&ctx)?;
-    let period = Period::year_of(year)
-        .map_err(|e| AppError::Unexpected(e.to_string().into()))
-        .or_page(&ctx)?;
+    let (org, period) = resolve(&plan, &q, &source).or_page(&ctx)?;
     let report = state.report(&g, &org, period).await.or_page(&ctx)?;
     let t = find(&report, &id).ok_or_else(not_found).or_page(&ctx)?.clone();
     let name = tr.pick(&t.name_zh, &t.name_en).to_owned();
@@ -213,18 +209,11 @@ pub async fn show(
     } else {
         orgs.extend(children);
     }
-    let years = plan_years(&plan);
+    let periods = source.periods();
     let mut series: Vec<(OrgUnitCode, Vec<Option<Decimal>>)> = Vec::new();
     for o in &orgs {
-        let hist = yearly_values(&state, &g, o).await.or_page(&ctx)?;
-        let values: Vec<Option<Decimal>> = hist
-            .iter()
-            .map(|(y, r)| {
-                find(r, &id)
-                    .filter(|x| x.period.year() == *y)
-                    .and_then(|x| x.value)
-            })
-            .collect();
+        let hist = history(&state, &g, &source, o).await.or_page(&ctx)?;
+        let values: Vec<Option<Decimal>> = hist.iter().map(|(p, r)| own_value(r, &id, *p)).collect();
         if o == &org || values.iter().any(Option::is_some) {
             series.push((o.clone(), values));
         }
@@ -233,7 +222,7 @@ pub async fn show(
         plan.org_unit(c)
             .map_or_else(|| c.to_string(), |u| tr.pick(&u.name_zh, &u.name_en).to_owned())
     };
-    let mut chart = LineChart::new(name.clone(), years.iter().map(ToString::to_string))
+    let mut chart = LineChart::new(name.clone(), periods.iter().map(ToString::to_string))
         .unit(t.unit.clone())
         .text(super::dashboard::chart_text(ctx.lang))
         .target(t.target, None)
@@ -243,10 +232,10 @@ pub async fn show(
         chart = chart.series(org_label(o), values.clone());
     }
     let series_orgs = series.iter().map(|(o, _)| org_label(o)).collect();
-    let series_rows = years
+    let series_rows = periods
         .iter()
         .enumerate()
-        .map(|(i, y)| {
+        .map(|(i, p)| {
             let cells = series
                 .iter()
                 .map(|(_, v)| {
@@ -256,7 +245,7 @@ pub async fn show(
                         .map_or_else(|| "—".into(), |d| d.to_string())
                 })
                 .collect();
-            (*y, cells)
+            (p.to_string(), cells)
         })
         .collect();
 
@@ -359,20 +348,13 @@ pub async fn show(
             selected: u.code == org,
         })
         .collect();
-    let year_options = years
-        .iter()
-        .map(|y| Opt {
-            value: y.to_string(),
-            label: y.to_string(),
-            selected: *y == year,
-        })
-        .collect();
+    let year_options = period_options(&source, period);
     let page = TargetPage {
         c: Chrome::titled(&ctx, name, "targets"),
         text: def.text_zh.clone(),
         org_name: org_label(&org),
         org_code: org.to_string(),
-        year,
+        period: period.to_string(),
         value: t
             .value
             .as_ref()

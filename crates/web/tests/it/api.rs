@@ -1,0 +1,1 @@
+//! API behaviour (filled in below).
