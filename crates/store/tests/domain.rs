@@ -816,6 +816,20 @@ async fn backup_and_restore_round_trip_on_both_engines() {
     for_each_backend!(|db| {
         let store = &db.store;
         seed_registries(store).await;
+        // Bytes travel too (BLOB / BYTEA).
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+        let mut tx = store.begin(Actor::user("jx")).await.unwrap();
+        let meta = tx
+            .add_attachment(&plantrack_store::supervision::NewAttachment {
+                plan_key: "p".into(),
+                item_key: "t1".into(),
+                file_name: "佐证.pdf".into(),
+                media_type: "application/pdf".into(),
+                content: bytes.clone(),
+            })
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let native = dir.path().join("backup.bin");
         let logical = dir.path().join("backup.jsonl");
@@ -844,6 +858,7 @@ async fn backup_and_restore_round_trip_on_both_engines() {
         for file in [&native, &logical] {
             let summary = store.restore(file, Actor::user("admin")).await.unwrap();
             assert_eq!(summary.rows["tech_contract"], 4);
+            assert_eq!(store.attachment(meta.id).await.unwrap().unwrap().content, bytes);
             assert_eq!(store.derive_all(y2019).await.unwrap(), before);
             // The restored audit log, plus the restore's own event.
             assert_eq!(
