@@ -481,6 +481,13 @@ impl PlanData {
             }
         };
         let period = match query.period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(text) if !text.is_ascii() => {
+                return Err(AppError::invalid(
+                    "period",
+                    format!("期间格式不对: {text:?}(应为 2019、2019Q3 或 2019-07)"),
+                    format!("not a period (2019, 2019Q3, 2019-07): {text:?}"),
+                ));
+            }
             Some(text) => Period::parse(text).map_err(|e| {
                 AppError::invalid(
                     "period",

@@ -1,1 +1,27 @@
-//! plantrack-exchange — see `../shared/design/architecture.md` for what this crate owns.
+//! plantrack-exchange — files in and out: reading XLSX/XLS/ODS and CSV (UTF-8, UTF-16, GB18030) with Chinese
+//! headers and English aliases into the store's typed records, with every row checked and every problem named by
+//! row, column and reason in Chinese and English; import templates with notes and drop-down lists; exports
+//! with the same headers; CSV writing for large files.
+//!
+//! This crate parses at the edge and writes files; it does no database work (the `app` crate runs the import
+//! in one transaction: all or nothing) and depends on `store` only for its record types.
+//!
+//! - [`schema`]: the kinds of file and their columns;
+//! - [`cell`]: cell values → dates, amounts (万元), counts, years, periods;
+//! - [`source`]: bytes → rows (format and encoding detection);
+//! - [`parse`]: rows → typed records with problems ([`Parser`]);
+//! - [`report`]: [`Problem`];
+//! - [`write`]: templates, exports, CSV.
+
+#![warn(missing_docs)]
+
+pub mod cell;
+pub mod parse;
+pub mod report;
+pub mod schema;
+pub mod source;
+pub mod write;
+
+pub use parse::{Batch, Context, ElementRef, FileInfo, Parser, Records};
+pub use report::Problem;
+pub use schema::{Kind, UnknownKind};
