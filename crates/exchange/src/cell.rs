@@ -318,7 +318,7 @@ fn bad_date(shown: &str) -> Reason {
 
 /// An integer in a date column: `20191231`, else an Excel serial day number.
 fn int_date(i: i64) -> Option<Date> {
-    if (1_900_01_01..=2_999_12_31).contains(&i) {
+    if (19_000_101..=29_991_231).contains(&i) {
         let y = i16::try_from(i / 10_000).ok()?;
         let m = i8::try_from(i / 100 % 100).ok()?;
         let d = i8::try_from(i % 100).ok()?;

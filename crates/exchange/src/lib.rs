@@ -10,7 +10,7 @@
 //! - [`cell`]: cell values → dates, amounts (万元), counts, years, periods;
 //! - [`source`]: bytes → rows (format and encoding detection);
 //! - [`parse`]: rows → typed records with problems ([`Parser`]);
-//! - [`report`]: [`Problem`];
+//! - [`report`]: the problems an import reports;
 //! - [`write`]: templates, exports, CSV.
 
 #![warn(missing_docs)]

@@ -1049,16 +1049,13 @@ fn observation(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<Observation> {
     };
     let value = r.number(3);
     let source = r.text(4);
+    // An export names who entered each value; re-importing it keeps them (without the column: the importer).
+    let entered_by = r.text(5).or_else(|| cx.actor.clone());
     if !clean(r) {
         return None;
     }
     Some(Observation::new(
-        org?,
-        period?,
-        element?,
-        value?,
-        source,
-        cx.actor.clone(),
+        org?, period?, element?, value?, source, entered_by,
     ))
 }
 

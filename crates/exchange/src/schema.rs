@@ -793,6 +793,14 @@ pub const OBSERVATIONS: &[Column] = &[
         Value::Text,
         "如 区统计局 / e.g. the statistics bureau",
     ),
+    extra(col(
+        "entered_by",
+        "录入人",
+        &["entered by"],
+        false,
+        Value::Text,
+        "不填则为导入人 / blank: who imports",
+    )),
 ];
 
 /// 知识产权质押融资.

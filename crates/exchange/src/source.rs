@@ -53,7 +53,7 @@ pub fn detect(bytes: &[u8], file_name: &str) -> Result<Format, Problem> {
     let named_book = [".xlsx", ".xlsm", ".xls", ".ods", ".et"]
         .iter()
         .any(|e| lower.ends_with(e));
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) || bytes == b"\xEF\xBB\xBF" {
+    if bytes.iter().all(u8::is_ascii_whitespace) || bytes == b"\xEF\xBB\xBF" {
         return Err(file_problem("文件为空", "the file is empty"));
     }
     if bytes.starts_with(b"PK\x03\x04") {
@@ -223,7 +223,7 @@ impl Rows {
                 }
                 let r = *next;
                 *next += 1;
-                let start_row = range.start().map_or(0, |s| s.0) as u64;
+                let start_row = u64::from(range.start().map_or(0, |s| s.0));
                 let start_col = range.start().map_or(0, |s| s.1) as usize;
                 let mut cells: Vec<Cell<'_>> = vec![Cell::Empty; start_col];
                 for c in 0..range.width() {

@@ -189,6 +189,7 @@ impl ToRow for Observation {
             Out::text(&self.data_element),
             Out::Number(self.value),
             Out::opt_text(self.source.as_deref()),
+            Out::opt_text(self.entered_by.as_deref()),
         ]
     }
 }
@@ -373,11 +374,11 @@ impl<W: Write> CsvOut<W> {
 
     /// Write one record.
     pub fn row<T: ToRow>(&mut self, record: &T) -> std::io::Result<()> {
-        self.cells(record.cells())
+        self.cells(&record.cells())
     }
 
     /// Write one row of values.
-    pub fn cells(&mut self, cells: Vec<Out>) -> std::io::Result<()> {
+    pub fn cells(&mut self, cells: &[Out]) -> std::io::Result<()> {
         let texts: Vec<String> = cells.iter().map(Out::csv_text).collect();
         self.inner.write_record(&texts).map_err(std::io::Error::other)
     }

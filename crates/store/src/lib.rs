@@ -19,6 +19,7 @@ pub mod derive;
 pub mod enterprises;
 mod error;
 pub mod facts;
+pub mod lookup;
 pub mod observations;
 pub mod org;
 pub mod plans;

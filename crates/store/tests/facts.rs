@@ -227,3 +227,27 @@ async fn a_registration_counts_from_its_issue_day_and_a_revocation_only_afterwar
         }
     });
 }
+
+#[tokio::test]
+async fn lookups_for_imports_find_stored_enterprises_and_org_units() {
+    for_each_backend!(|db| {
+        let store = &db.store;
+        seed(store).await;
+        let asked: Vec<String> = (55..65).map(uscc).collect();
+        let known = store.known_usccs(&asked).await.unwrap();
+        // Enterprises 0..60 exist (those with at least one year: nearly all).
+        assert!(known.iter().all(|u| asked.contains(u)));
+        assert!(!known.contains(&uscc(61)) && !known.contains(&uscc(64)));
+        assert!(!known.is_empty());
+        let many: Vec<String> = (0..2500).map(uscc).collect();
+        assert_eq!(
+            store.known_usccs(&many).await.unwrap().len(),
+            store
+                .known_usccs(&(0..60).map(uscc).collect::<Vec<_>>())
+                .await
+                .unwrap()
+                .len()
+        );
+        assert!(store.org_unit_codes().await.unwrap().is_empty());
+    });
+}

@@ -108,6 +108,16 @@ pub enum Command {
     /// Manage API tokens (接口令牌).
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Import an XLSX/CSV file into a registry (导入), all or nothing; bad rows are listed (exit 2).
+    Import(import::ImportArgs),
+    /// Write the import template of a registry (导入模板) with notes and drop-down lists.
+    Template(template::TemplateArgs),
+    /// Export a registry or the indicator table (导出) to XLSX or CSV.
+    Export(export::ExportArgs),
+    /// Back up the store to a file (备份) while it runs.
+    Backup(backup::BackupArgs),
+    /// Replace the store's data with a backup (恢复).
+    Restore(restore::RestoreArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -120,6 +130,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(&a, &cli.store),
         Command::User(c) => user::run(c, &cli.store),
         Command::Token(c) => token::run(c, &cli.store),
+        Command::Import(a) => import::run(&a, &cli.store),
+        Command::Template(a) => template::run(&a),
+        Command::Export(a) => export::run(&a, &cli.store),
+        Command::Backup(a) => backup::run(&a, &cli.store),
+        Command::Restore(a) => restore::run(&a, &cli.store),
     }
 }
 
@@ -144,11 +159,16 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     }
 }
 
+pub mod backup;
 pub mod demo;
 pub mod evaluate;
+pub mod export;
 pub mod extract;
+pub mod import;
 pub mod plan;
+pub mod restore;
 pub mod serve;
 pub mod status;
+pub mod template;
 pub mod token;
 pub mod user;
