@@ -256,7 +256,13 @@ async fn write_demo(store: &Store, actor: &Actor, seed: u64) -> Result<DemoSumma
     })
     .await?;
     tx.commit().await?;
+    // A year of supervision history (issue 6 item 10), played through the supervision use cases.
+    crate::supervision::seed_demo_history(store, &build_plan()?).await?;
     Ok(DemoSummary { seed, counts })
+}
+
+fn build_plan() -> Result<Plan, AppError> {
+    Plan::from_toml(SHUANGTAIZI_TOML, SHUANGTAIZI_PATH).map_err(AppError::unexpected)
 }
 
 /// Yearly counts the 双台子区 registries are built to (as of each 31 December; 2020 as of 30 September).

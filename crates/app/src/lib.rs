@@ -17,6 +17,7 @@ pub mod import;
 pub mod observations;
 pub mod plan;
 pub mod registries;
+pub mod report;
 pub mod status;
 pub mod supervision;
 

@@ -118,6 +118,8 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Replace the store's data with a backup (恢复).
     Restore(restore::RestoreArgs),
+    /// The periodic supervision report (督导检查通报) of a period, as .docx or .xlsx.
+    Report(report::ReportArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -126,6 +128,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status(a) => status::run(a, &cli.store),
         Command::Evaluate(a) => evaluate::run(a),
         Command::Extract(a) => extract::run(&a),
+        Command::Report(a) => report::run(&a, &cli.store),
         Command::Demo(a) => demo::run(&a, &cli.store),
         Command::Serve(a) => serve::run(&a, &cli.store),
         Command::User(c) => user::run(c, &cli.store),
@@ -168,6 +171,7 @@ pub mod import;
 pub mod plan;
 pub mod restore;
 pub mod serve;
+pub mod report;
 pub mod status;
 pub mod template;
 pub mod token;
