@@ -172,7 +172,6 @@ pub mod plan;
 pub mod report;
 pub mod restore;
 pub mod serve;
-pub mod serve;
 pub mod status;
 pub mod template;
 pub mod token;
