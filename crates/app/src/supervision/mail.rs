@@ -304,3 +304,156 @@ pub async fn send_reminders(
     }
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    use std::sync::mpsc;
+
+    use jiff::civil::date;
+    use plantrack_store::accounts::{AppUser, Role as StoredRole};
+    use plantrack_store::for_each_backend;
+
+    use super::*;
+    use crate::supervision::demo::demo_admin;
+    use crate::supervision::register_plan_tasks;
+
+    /// A local SMTP sink: accepts `sessions` sessions, answers every command, and sends each message's text.
+    fn sink(sessions: usize) -> (u16, mpsc::Receiver<(String, String)>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for _ in 0..sessions {
+                let (stream, _) = listener.accept().unwrap();
+                let mut out = stream.try_clone().unwrap();
+                let mut lines = BufReader::new(stream);
+                out.write_all(b"220 sink ESMTP\r\n").unwrap();
+                let mut rcpt = String::new();
+                loop {
+                    let mut line = String::new();
+                    if lines.read_line(&mut line).unwrap() == 0 {
+                        break;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    if upper.starts_with("EHLO") {
+                        out.write_all(b"250-sink\r\n250 8BITMIME\r\n").unwrap();
+                    } else if upper.starts_with("RCPT TO:") {
+                        rcpt = line.trim().to_owned();
+                        out.write_all(b"250 ok\r\n").unwrap();
+                    } else if upper.starts_with("DATA") {
+                        out.write_all(b"354 go ahead\r\n").unwrap();
+                        let mut data = String::new();
+                        loop {
+                            let mut l = String::new();
+                            lines.read_line(&mut l).unwrap();
+                            if l == ".\r\n" {
+                                break;
+                            }
+                            data.push_str(&l);
+                        }
+                        tx.send((rcpt.clone(), data)).unwrap();
+                        out.write_all(b"250 queued\r\n").unwrap();
+                    } else if upper.starts_with("QUIT") {
+                        out.write_all(b"221 bye\r\n").unwrap();
+                        break;
+                    } else {
+                        out.write_all(b"250 ok\r\n").unwrap();
+                    }
+                }
+            }
+        });
+        (port, rx)
+    }
+
+    fn body_of(message: &str) -> String {
+        let (_, body) = message.split_once("\r\n\r\n").unwrap();
+        let joined: String = body.lines().collect();
+        String::from_utf8(STANDARD.decode(joined).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_mail_reaches_the_relay_with_its_chinese_text_intact() {
+        let (port, rx) = sink(1);
+        let settings = MailSettings {
+            enabled: true,
+            port,
+            from: "duchashi@example.gov.cn".into(),
+            ..MailSettings::default()
+        };
+        send(
+            &settings,
+            &Mail {
+                to: "jx@example.gov.cn".into(),
+                subject: "督办提醒".into(),
+                body: "请于本月5日前报送进展。\n.\n".into(),
+            },
+        )
+        .unwrap();
+        let (rcpt, data) = rx.recv().unwrap();
+        assert_eq!(rcpt, "RCPT TO:<jx@example.gov.cn>");
+        assert!(data.contains("Subject: =?UTF-8?B?"), "{data}");
+        assert_eq!(body_of(&data), "请于本月5日前报送进展。\n.\n");
+    }
+
+    #[test]
+    fn addresses_that_could_inject_headers_are_refused() {
+        let settings = MailSettings::default();
+        let mail = Mail {
+            to: "a@b.cn\r\nBcc: x@y.cn".into(),
+            subject: "s".into(),
+            body: "b".into(),
+        };
+        assert!(matches!(send(&settings, &mail), Err(MailError::BadAddress(_))));
+    }
+
+    #[tokio::test]
+    async fn reminders_are_mailed_once_a_day_and_not_at_all_when_off() {
+        let plan = plantrack_core::plan::embedded::shuangtaizi().unwrap();
+        for_each_backend!(|db| {
+            let ctx = Ctx::new(&db.store, &plan);
+            register_plan_tasks(ctx, &demo_admin(), true, date(2019, 1, 8).at(9, 0, 0, 0))
+                .await
+                .unwrap();
+            let mut tx = db.store.begin(plantrack_store::Actor::system()).await.unwrap();
+            tx.insert(&AppUser {
+                username: "jx".into(),
+                display_name: None,
+                password_hash: "x".into(),
+                role: StoredRole::Department,
+                department_code: Some("jingxin".into()),
+                enterprise_uscc: None,
+                disabled: false,
+            })
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            let today = date(2019, 1, 9);
+            let mut settings = MailSettings {
+                recipients: [("jx".to_owned(), "jx@example.gov.cn".to_owned())].into(),
+                ..MailSettings::default()
+            };
+            // Off by default: nothing is sent.
+            assert_eq!(
+                send_reminders(ctx, &settings, today).await.unwrap(),
+                MailSummary::default()
+            );
+
+            let (port, rx) = sink(1);
+            settings.enabled = true;
+            settings.port = port;
+            let summary = send_reminders(ctx, &settings, today).await.unwrap();
+            assert_eq!(summary.mails, 1, "{summary:?}");
+            assert!(summary.reminders >= 1);
+            let (_, data) = rx.recv().unwrap();
+            assert!(body_of(&data).contains("待签收"), "{}", body_of(&data));
+            // The same day again: everything was mailed already, no connection is made.
+            let again = send_reminders(ctx, &settings, today).await.unwrap();
+            assert_eq!(again.mails, 0);
+            assert!(again.failed.is_empty());
+        });
+    }
+}
