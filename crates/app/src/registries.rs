@@ -89,12 +89,8 @@ use FieldKind as K;
 
 const TALENT: &[FieldSpec] = &[
     f("name", K::Text, true, true),
-    f(
-        "category",
-        K::Choice(&["高端创新创业人才", "高层次人才", "急需紧缺人才", "其他"]),
-        true,
-        true,
-    ),
+    // Free text: the plan counts 高端创新创业人才; other categories are kept as recorded.
+    f("category", K::Text, true, true),
     f("introduced_on", K::Date, true, true),
     f("employer_uscc", K::Uscc, false, true),
     f("org_unit_code", K::OrgUnit, true, true),
@@ -160,12 +156,7 @@ const ACHIEVEMENT: &[FieldSpec] = &[
     f("title", K::Text, true, true),
     f("owner_name", K::Text, true, true),
     f("owner_uscc", K::Uscc, false, false),
-    f(
-        "level",
-        K::Choice(&["国际领先", "国际先进", "国内领先", "填补国内空白", "其他"]),
-        false,
-        true,
-    ),
+    f("level", K::Text, false, true),
     f("recognised_on", K::Date, false, true),
     f("evidence", K::Text, false, false),
     f("org_unit_code", K::OrgUnit, true, true),

@@ -331,6 +331,9 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let had_flash = ctx.flash.is_some();
     parts.extensions.insert(ctx.clone());
     let mut resp = next.run(Request::from_parts(parts, body)).await;
+    if is_refusal(&resp) {
+        resp = refusal(&ctx, api, resp).await;
+    }
     let shown = resp.status().is_success();
     let h = resp.headers_mut();
     if had_flash
@@ -341,6 +344,50 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     security_headers(h, &path);
     resp
+}
+
+/// A client error produced by the router or an extractor (a malformed path, query or body), recognised by its
+/// plain-text or empty body — our own errors are JSON or HTML.
+fn is_refusal(resp: &Response) -> bool {
+    let ct = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    resp.status().is_client_error() && (ct.is_empty() || ct.starts_with("text/plain"))
+}
+
+/// Turns a refusal into the same error body as every other error: JSON under `/api/`, a page elsewhere.
+async fn refusal(ctx: &Ctx, api: bool, resp: Response) -> Response {
+    let status = resp.status();
+    let text = axum::body::to_bytes(resp.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let text = if text.trim().is_empty() {
+        status.canonical_reason().unwrap_or("").to_owned()
+    } else {
+        text
+    };
+    if api {
+        let code = match status.as_u16() {
+            404 => "not_found",
+            405 => "method_not_allowed",
+            413 => "too_large",
+            415 => "unsupported_media_type",
+            422 => "invalid",
+            _ => "bad_request",
+        };
+        crate::error::json_error_with(
+            status,
+            code,
+            &format!("请求有误：{text}"),
+            &format!("bad request: {text}"),
+            serde_json::Value::Null,
+        )
+    } else {
+        crate::pages::refusal_page(ctx, status, &text)
+    }
 }
 
 /// Headers every response carries: a strict content security policy (no inline script, nothing from other

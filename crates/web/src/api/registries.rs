@@ -93,6 +93,7 @@ pub async fn create(
         ctx.principal.require(&Permission::EditRegistries)?;
         let k = kind(&slug)?;
         let text = body_text(&body).map_err(Fail::Resp)?;
+        super::parse_body::<serde::de::IgnoredAny>(&body).map_err(Fail::Resp)?;
         let fields = fields_from_json(text)?;
         let g = state.generation().await?;
         Ok::<_, Fail>(registries::create(state.store(), &ctx.principal, &g.plan, k, &fields).await?)
@@ -165,6 +166,7 @@ pub async fn update(
         ctx.principal.require(&Permission::EditRegistries)?;
         let k = kind(&slug)?;
         let text = body_text(&body).map_err(Fail::Resp)?;
+        super::parse_body::<serde::de::IgnoredAny>(&body).map_err(Fail::Resp)?;
         let mut fields = fields_from_json(text)?;
         let version = fields
             .remove("version")

@@ -76,6 +76,23 @@ pub fn error_page(ctx: &Ctx, err: &AppError) -> Response {
     render_status(status, &page)
 }
 
+/// An error page for a request the router or an extractor refused (malformed path, query or form): the status is
+/// kept, the message is the refusal's text.
+pub fn refusal_page(ctx: &Ctx, status: StatusCode, message: &str) -> Response {
+    let title_key = match status.as_u16() {
+        404 => "error.not_found",
+        405 => "error.method",
+        _ => "error.bad_request",
+    };
+    let page = ErrorPage {
+        c: Chrome::new(ctx, title_key, "start"),
+        status: status.as_u16(),
+        message: message.to_owned(),
+        details: Vec::new(),
+    };
+    render_status(status, &page)
+}
+
 /// Percent-encodes a query value.
 pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
