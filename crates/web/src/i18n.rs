@@ -2,8 +2,9 @@
 //! into the binary, `i18n/zh-CN.toml` (the default) and `i18n/en.toml`, which hold the same keys (a test checks it,
 //! and another that every key a template uses exists).
 //!
-//! The language is chosen per request: the `lang` cookie set by the switch in the page header (persistent), then
-//! `Accept-Language`, then Simplified Chinese.
+//! The language is Simplified Chinese unless the `pt_lang` cookie, set by the switch in every page's header, says
+//! English. The browser's `Accept-Language` is deliberately not used: the district's pages are Chinese by default,
+//! whatever the machine's locale.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -52,26 +53,16 @@ impl Lang {
         }
     }
 
-    /// Cookie, then the first supported language of `Accept-Language`, then Chinese.
+    /// The cookie's language, else Chinese.
     pub fn from_headers(headers: &HeaderMap) -> Lang {
-        let cookie = headers
+        headers
             .get_all(axum::http::header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|kv| kv.trim().split_once('='))
             .find(|(k, _)| *k == LANG_COOKIE)
-            .and_then(|(_, v)| Lang::parse(v));
-        if let Some(l) = cookie {
-            return l;
-        }
-        headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.split(',')
-                    .find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
-            })
+            .and_then(|(_, v)| Lang::parse(v))
             .unwrap_or_default()
     }
 
@@ -213,12 +204,14 @@ mod tests {
     }
 
     #[test]
-    fn the_language_comes_from_the_cookie_then_accept_language() {
+    fn chinese_unless_the_cookie_says_english() {
         let mut h = HeaderMap::new();
         assert_eq!(Lang::from_headers(&h), Lang::Zh);
         h.insert("accept-language", "en-GB,en;q=0.9".parse().unwrap());
+        assert_eq!(Lang::from_headers(&h), Lang::Zh);
+        h.insert("cookie", "a=b; pt_lang=en".parse().unwrap());
         assert_eq!(Lang::from_headers(&h), Lang::En);
-        h.insert("cookie", "a=b; pt_lang=zh-CN".parse().unwrap());
+        h.insert("cookie", "pt_lang=zh-CN".parse().unwrap());
         assert_eq!(Lang::from_headers(&h), Lang::Zh);
     }
 }

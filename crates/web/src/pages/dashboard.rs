@@ -93,6 +93,26 @@ pub fn with_unit(value: &rust_decimal::Decimal, unit: &str) -> String {
     format!("{value}{sep}{unit}")
 }
 
+/// A target as people write it: "≥ 2.5%（2020）", "≥ 50 家 (2020)".
+pub fn target_text(
+    tr: Tr,
+    comparator: plantrack_core::plan::Comparator,
+    value: &rust_decimal::Decimal,
+    unit: &str,
+    deadline: Period,
+) -> String {
+    let sign = match comparator {
+        plantrack_core::plan::Comparator::AtLeast => "≥",
+        plantrack_core::plan::Comparator::AtMost => "≤",
+    };
+    let v = with_unit(&value.normalize(), unit);
+    if tr.is_zh() {
+        format!("{sign} {v}（{deadline}）")
+    } else {
+        format!("{sign} {v} ({deadline})")
+    }
+}
+
 /// The chart words in the page language.
 pub fn chart_text(lang: Lang) -> ChartText {
     match lang {
@@ -201,12 +221,7 @@ fn card(
             .value
             .as_ref()
             .map_or_else(|| "—".to_owned(), |v| with_unit(v, &t.unit)),
-        target: format!(
-            "{} {}（{}）",
-            t.comparator.symbol(),
-            with_unit(&t.target.normalize(), &t.unit),
-            t.deadline
-        ),
+        target: target_text(tr, t.comparator, &t.target, &t.unit, t.deadline),
         light: class,
         status: tr.t(key),
         explanation: tr.pick(&t.explanation_zh, &t.explanation_en).to_owned(),

@@ -8,9 +8,11 @@ use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use base64::Engine;
-use plantrack_app::{AppError, FieldError, Permission};
+use plantrack_app::import::ImportRequest;
+use plantrack_app::{AppError, Permission};
+use plantrack_exchange::Kind;
 
 use super::{OrPage, PageResult, fail};
 use crate::AppState;
@@ -18,8 +20,8 @@ use crate::ctx::Ctx;
 use crate::i18n::Tr;
 use crate::layout::{Chrome, render, render_status};
 
-/// The kinds of file that can be imported, in menu order.
-pub const KINDS: [&str; 9] = [
+/// The kinds of file that can be imported, in menu order (`org_units` too: a province loads its districts first).
+pub const KINDS: [&str; 10] = [
     "enterprises",
     "qualifications",
     "contracts",
@@ -29,6 +31,7 @@ pub const KINDS: [&str; 9] = [
     "financing",
     "funding",
     "achievements",
+    "org_units",
 ];
 
 /// What an import did or would do.
@@ -44,9 +47,26 @@ pub struct Outcome {
     pub unchanged: u64,
     /// Whether it was written.
     pub written: bool,
+    /// Hex SHA-256 of the file (the confirmation must send the same file).
+    pub sha256: String,
+    /// Every problem: (row, column, value, reason zh, reason en). Any problem means nothing was imported.
+    pub problems: Vec<(Option<u64>, String, String, String, String)>,
+    /// Problems in all (the list may be cut).
+    pub problems_total: u64,
 }
 
-/// Runs an import (or its dry run) through the import use case.
+/// Parses an import kind.
+pub fn parse_kind(kind: &str) -> Result<Kind, AppError> {
+    kind.parse::<Kind>().map_err(|_| {
+        AppError::invalid(
+            "kind",
+            format!("未知的导入类型 “{kind}”（可用：{}）", KINDS.join(", ")),
+            format!("unknown import kind “{kind}” (one of {})", KINDS.join(", ")),
+        )
+    })
+}
+
+/// Runs an import (or its dry run) through `app::import`: all or nothing, every bad row reported.
 pub async fn run_import(
     state: &AppState,
     ctx: &Ctx,
@@ -54,21 +74,49 @@ pub async fn run_import(
     file_name: &str,
     bytes: Vec<u8>,
     dry_run: bool,
+    expect_sha256: Option<String>,
 ) -> Result<Outcome, AppError> {
     ctx.principal.require(&Permission::EditRegistries)?;
-    if !KINDS.contains(&kind) {
-        return Err(AppError::invalid(
-            "kind",
-            format!("未知的导入类型 “{kind}”"),
-            format!("unknown import kind “{kind}”"),
-        ));
+    let kind = parse_kind(kind)?;
+    let report = plantrack_app::import::import(
+        state.store(),
+        &ctx.principal,
+        ImportRequest {
+            kind,
+            file_name: file_name.to_owned(),
+            bytes,
+            dry_run,
+            expect_sha256,
+        },
+        None,
+    )
+    .await?;
+    let mut o = Outcome {
+        rows: report.rows_total,
+        written: report.imported,
+        sha256: report.sha256.clone(),
+        problems_total: report.problems_total,
+        ..Outcome::default()
+    };
+    for (_, c) in &report.counts {
+        o.inserted += c.inserted;
+        o.updated += c.updated;
+        o.unchanged += c.unchanged;
     }
-    let _ = (state, file_name, bytes, dry_run);
-    Err(AppError::Invalid(vec![FieldError::new(
-        "file",
-        "导入功能尚未接通（等待数据导入模块）",
-        "import is not wired yet (waiting for the import module)",
-    )]))
+    o.problems = report
+        .problems
+        .iter()
+        .map(|p| {
+            (
+                p.row,
+                p.column.clone().unwrap_or_default(),
+                p.value.clone().unwrap_or_default(),
+                p.message_zh.clone(),
+                p.message_en.clone(),
+            )
+        })
+        .collect();
+    Ok(o)
 }
 
 #[derive(Template)]
@@ -102,7 +150,7 @@ struct ReportPage {
     kind_label: String,
     file_name: String,
     outcome: Option<Outcome>,
-    errors: Vec<(String, String, String)>,
+    errors: Vec<(String, String, String, String)>,
     payload: String,
 }
 
@@ -128,6 +176,7 @@ pub async fn upload(
     let mut file_name = String::new();
     let mut bytes: Option<Vec<u8>> = None;
     let mut confirm = false;
+    let mut sha256: Option<String> = None;
     let bad = |e: String| {
         AppError::invalid(
             "file",
@@ -144,6 +193,9 @@ pub async fn upload(
         match field.name().unwrap_or("") {
             "kind" => kind = field.text().await.map_err(|e| bad(e.to_string())).or_page(&ctx)?,
             "confirm" => confirm = true,
+            "sha256" => {
+                sha256 = Some(field.text().await.map_err(|e| bad(e.to_string())).or_page(&ctx)?);
+            }
             "file_name" => file_name = field.text().await.map_err(|e| bad(e.to_string())).or_page(&ctx)?,
             "payload" => {
                 let text = field.text().await.map_err(|e| bad(e.to_string())).or_page(&ctx)?;
@@ -178,71 +230,76 @@ pub async fn upload(
     };
     let payload = base64::engine::general_purpose::STANDARD.encode(&bytes);
     let kind_label = tr.t(&format!("import.kind.{kind}")).to_owned();
-    match run_import(&state, &ctx, &kind, &file_name, bytes, !confirm).await {
-        Ok(outcome) => Ok(render(&ReportPage {
+    let outcome = run_import(
+        &state,
+        &ctx,
+        &kind,
+        &file_name,
+        bytes,
+        !confirm,
+        sha256.filter(|_| confirm),
+    )
+    .await
+    .or_page(&ctx)?;
+    let errors: Vec<(String, String, String, String)> = outcome
+        .problems
+        .iter()
+        .map(|(row, col, value, zh, en)| {
+            (
+                row.map_or_else(|| "—".into(), |r| r.to_string()),
+                col.clone(),
+                value.clone(),
+                tr.pick(zh, en).to_owned(),
+            )
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_status(
+        status,
+        &ReportPage {
             c: Chrome::new(&ctx, "import.report_title", "imports"),
             kind,
             kind_label,
             file_name,
-            payload: if outcome.written { String::new() } else { payload },
+            payload: if outcome.written || !errors.is_empty() {
+                String::new()
+            } else {
+                payload
+            },
+            errors,
             outcome: Some(outcome),
-            errors: Vec::new(),
-        })),
-        Err(AppError::Invalid(errs)) => {
-            let errors = errs
-                .iter()
-                .map(|e| {
-                    (
-                        e.row.map_or_else(|| "—".into(), |r| r.to_string()),
-                        e.field.clone(),
-                        tr.pick(&e.message_zh, &e.message_en).to_owned(),
-                    )
-                })
-                .collect();
-            Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &ReportPage {
-                    c: Chrome::new(&ctx, "import.report_title", "imports"),
-                    kind,
-                    kind_label,
-                    file_name,
-                    outcome: None,
-                    errors,
-                    payload: String::new(),
-                },
-            ))
-        }
-        Err(e) => Err(fail(&ctx, e)),
-    }
+        },
+    ))
 }
 
 /// `GET /imports/templates/{kind}` — the XLSX template with header notes and drop-down lists.
 pub async fn template(ctx: Ctx, Path(kind): Path<String>) -> PageResult {
     ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
-    if !KINDS.contains(&kind.as_str()) {
-        return Err(fail(
-            &ctx,
-            AppError::NotFound {
-                entity: "template".into(),
-                id: kind.chars().take(30).collect(),
-            },
-        ));
-    }
-    let bytes: Vec<u8> = Vec::new();
-    let name = format!("{kind}.xlsx");
+    let k = parse_kind(&kind).map_err(|_| AppError::NotFound {
+        entity: "template".into(),
+        id: kind.chars().take(30).collect(),
+    });
+    let k = k.or_page(&ctx)?;
+    let bytes = plantrack_app::export::template_file(k).or_page(&ctx)?;
+    let name = format!("{}模板.xlsx", k.name_zh());
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+    // RFC 6266: an ASCII fallback and the UTF-8 name.
+    let disposition = format!(
+        "attachment; filename=\"{}.xlsx\"; filename*=UTF-8''{}",
+        k.name(),
+        super::url_encode(&name)
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(resp)
-}
-
-/// A response for an API client: unused here, kept for symmetry with the API module.
-pub fn bytes_response(bytes: Vec<u8>) -> Response {
-    bytes.into_response()
 }

@@ -117,13 +117,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
                 (
                     t.id.to_string(),
                     tr.pick(&t.name_zh, &t.name_en).to_owned(),
-                    format!(
-                        "{} {}{}（{}）",
-                        t.comparator.symbol(),
-                        t.value.normalize(),
-                        t.unit,
-                        t.deadline
-                    ),
+                    super::dashboard::target_text(tr, t.comparator, &t.value, &t.unit, t.deadline),
                 )
             })
             .collect(),

@@ -12,7 +12,9 @@ use plantrack_core::progress::{Assessment, TargetStatus};
 use plantrack_report::chart::LineChart;
 use rust_decimal::Decimal;
 
-use super::dashboard::{Drill, Opt, history, light, own_value, period_options, resolve, with_unit};
+use super::dashboard::{
+    Drill, Opt, history, light, own_value, period_options, resolve, target_text, with_unit,
+};
 use super::{OrPage, PageResult};
 use crate::AppState;
 use crate::ctx::Ctx;
@@ -359,12 +361,7 @@ pub async fn show(
             .value
             .as_ref()
             .map_or_else(|| "—".into(), |v| with_unit(v, &t.unit)),
-        target: format!(
-            "{} {}（{}）",
-            t.comparator.symbol(),
-            with_unit(&t.target.normalize(), &t.unit),
-            t.deadline
-        ),
+        target: target_text(tr, t.comparator, &t.target, &t.unit, t.deadline),
         official: method_view(tr, &t.assessment, &t.unit),
         others: t
             .other_methods
