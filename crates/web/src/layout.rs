@@ -59,6 +59,24 @@ pub const NAV: &[NavEntry] = &[
         link: |p| internal(p).then(|| "/registries/talents".into()),
     },
     NavEntry {
+        key: "nav.supervision",
+        link: |p| {
+            internal(p).then(|| {
+                if matches!(
+                    p,
+                    Principal::User {
+                        role: Role::Department,
+                        ..
+                    }
+                ) {
+                    "/supervision/todo".into()
+                } else {
+                    "/supervision".into()
+                }
+            })
+        },
+    },
+    NavEntry {
         key: "nav.data",
         link: |p| p.can(&Permission::EnterObservations).then(|| "/data".into()),
     },

@@ -35,6 +35,8 @@ pub enum Access {
     EditEnterprise,
     /// Accounts: admin (`ManageAccounts`).
     Accounts,
+    /// Supervision management — issue reports, decide appeals: admin (`ManageSupervision`).
+    ManageSupervision,
 }
 
 /// One route: method, path (axum syntax), declared access, and the handler.
@@ -156,6 +158,56 @@ pub fn routes() -> Vec<RouteDef> {
         }),
         r("POST", "/accounts/tokens/{id}/revoke", A::Accounts, || {
             post(pages::accounts::revoke_token)
+        }),
+        // Supervision (督导检查, issue 6): workflow steps are `Internal` at the door; the use case decides who may
+        // take which step on which item.
+        r("GET", "/supervision", A::Internal, || {
+            get(pages::supervision::show_board)
+        }),
+        r("GET", "/supervision/todo", A::Internal, || {
+            get(pages::supervision::show_todo)
+        }),
+        r("GET", "/supervision/items/{item}", A::Internal, || {
+            get(pages::supervision::show_item)
+        }),
+        r("POST", "/supervision/items/{item}/step", A::Internal, || {
+            post(pages::supervision::take_step)
+        }),
+        r("POST", "/supervision/items/{item}/report", A::Internal, || {
+            post(pages::supervision::submit_report)
+        }),
+        r("GET", "/supervision/attachments/{id}", A::Internal, || {
+            get(pages::supervision::download_attachment)
+        }),
+        r("GET", "/supervision/inspections", A::Internal, || {
+            get(pages::supervision::show_inspections)
+        }),
+        r("GET", "/supervision/scores", A::Internal, || {
+            get(pages::supervision::show_scores)
+        }),
+        r("POST", "/supervision/appeals", A::Internal, || {
+            post(pages::supervision::post_appeal)
+        }),
+        r(
+            "POST",
+            "/supervision/appeals/{n}/decide",
+            A::ManageSupervision,
+            || post(pages::supervision::post_decision),
+        ),
+        r("GET", "/supervision/reports", A::Internal, || {
+            get(pages::supervision::show_reports)
+        }),
+        r("POST", "/supervision/reports", A::ManageSupervision, || {
+            post(pages::supervision::post_issue)
+        }),
+        r("GET", "/supervision/reports/{no}", A::Internal, || {
+            get(pages::supervision::show_report)
+        }),
+        r("GET", "/supervision/reports/{no}/file", A::Internal, || {
+            get(pages::supervision::download_issued)
+        }),
+        r("GET", "/supervision/report-file", A::Internal, || {
+            get(pages::supervision::download_current)
         }),
         // JSON API.
         r("GET", "/api/v1/openapi.json", A::Public, || {

@@ -12,6 +12,7 @@ pub mod guide;
 pub mod imports;
 pub mod plan;
 pub mod registries;
+pub mod supervision;
 pub mod targets;
 
 use askama::Template;

@@ -171,6 +171,17 @@ pub async fn seed(store: &Store) -> Fixtures {
         .await
         .unwrap();
     fx.token_id = token.id;
+    // An issued supervision report (通报 no. 1) for the report pages.
+    plantrack_app::report::issue_report(
+        plantrack_app::supervision::Ctx::new(store, &plan),
+        &system,
+        plantrack_core::period::Period::parse("2019Q4").unwrap(),
+        &plantrack_app::report::BulletinOptions::default(),
+        None,
+        jiff::civil::date(2020, 1, 15).at(9, 0, 0, 0),
+    )
+    .await
+    .unwrap();
     for kind in RegistryKind::ALL {
         let page = plantrack_app::registries::list(
             store,

@@ -8,3 +8,4 @@ mod authz;
 mod e2e;
 mod helpers;
 mod pages;
+mod supervision;
