@@ -15,7 +15,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use crate::helpers::{PASSWORD, sqlite_app};
 
 /// The chromedriver process, killed when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -35,7 +35,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start_driver(binary: &str) -> Driver {
+pub(crate) async fn start_driver(binary: &str) -> Driver {
     let port = free_port();
     let child = Command::new(binary)
         .arg(format!("--port={port}"))
@@ -53,7 +53,7 @@ async fn start_driver(binary: &str) -> Driver {
     Driver { child, url }
 }
 
-async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+pub(crate) async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
     let chromium = std::env::var("PLANTRACK_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let caps = serde_json::json!({
         "browserName": "chrome",
@@ -83,16 +83,16 @@ fn screenshots_dir() -> PathBuf {
     dir
 }
 
-async fn shot(c: &Client, name: &str) {
+pub(crate) async fn shot(c: &Client, name: &str) {
     let png = c.screenshot().await.unwrap();
     std::fs::write(screenshots_dir().join(format!("{name}.png")), png).unwrap();
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
 }
 
-async fn log_in(c: &Client, base: &str, user: &str) {
+pub(crate) async fn log_in(c: &Client, base: &str, user: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Id("username"))
         .await
@@ -118,7 +118,7 @@ async fn log_in(c: &Client, base: &str, user: &str) {
         .unwrap();
 }
 
-async fn log_out(c: &Client) {
+pub(crate) async fn log_out(c: &Client) {
     c.find(Locator::Css("form[action='/logout'] button"))
         .await
         .unwrap()

@@ -177,3 +177,151 @@ async fn report_return_resubmit_close_moves_the_score() {
         app.finish().await;
     }
 }
+
+/// The same workflow in a browser (headless Chromium; skipped without `PLANTRACK_CHROMEDRIVER`): the department
+/// reports with an evidence file, the admin returns it, the department resubmits and asks to close, the admin
+/// reviews and closes; screenshots of the supervision pages under `target/screenshots/`.
+#[tokio::test]
+async fn a_browser_walks_the_supervision_workflow() {
+    use fantoccini::Locator;
+
+    use crate::e2e::{browser, log_in, log_out, shot, start_driver, text_of};
+
+    let Ok(binary) = std::env::var("PLANTRACK_CHROMEDRIVER") else {
+        eprintln!("e2e skipped: PLANTRACK_CHROMEDRIVER is not set (CI sets it; see .ci/run)");
+        return;
+    };
+    let app = crate::helpers::sqlite_app().await;
+    let plan = plantrack_app::plan::current_plan(&app.db.store).await.unwrap();
+    let today = local_now().date();
+    add_item(
+        Ctx::new(&app.db.store, &plan),
+        &plantrack_app::Principal::system(),
+        NewItem {
+            id: Some(ITEM.into()),
+            title: "E2E 科普活动".into(),
+            lead: "jingxin".into(),
+            co: vec![],
+            responsible_leader: None,
+            leader_in_charge: None,
+            deadline: Date::new(today.year() + 1, 12, 31).unwrap(),
+            cycle: ReportingCycle::Quarterly,
+            targets: vec![],
+            milestones: vec![],
+            assign: true,
+        },
+        local_now(),
+    )
+    .await
+    .unwrap();
+    let base = app.base().to_owned();
+    let driver = start_driver(&binary).await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, profile.path()).await;
+    let evidence = profile.path().join("佐证.pdf");
+    std::fs::write(&evidence, b"%PDF-1.4\n%%EOF\n").unwrap();
+    let item_url = format!("{base}/supervision/items/{ITEM}");
+
+    let act = |action: &'static str, reason: &'static str| {
+        let c = c.clone();
+        let url = item_url.clone();
+        async move {
+            c.goto(&url).await.unwrap();
+            c.find(Locator::Id("action"))
+                .await
+                .unwrap()
+                .select_by_value(action)
+                .await
+                .unwrap();
+            if !reason.is_empty() {
+                c.find(Locator::Id("reason"))
+                    .await
+                    .unwrap()
+                    .send_keys(reason)
+                    .await
+                    .unwrap();
+            }
+            c.find(Locator::Css("#step-form button[type=submit]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            c.wait().for_element(Locator::Css(".flash")).await.unwrap();
+        }
+    };
+    let submit_report = |percent: &'static str| {
+        let c = c.clone();
+        let url = item_url.clone();
+        let file = evidence.display().to_string();
+        async move {
+            c.goto(&url).await.unwrap();
+            c.find(Locator::Id("percent"))
+                .await
+                .unwrap()
+                .send_keys(percent)
+                .await
+                .unwrap();
+            c.find(Locator::Id("text"))
+                .await
+                .unwrap()
+                .send_keys("完成阶段任务，佐证见附件")
+                .await
+                .unwrap();
+            c.find(Locator::Id("attachments"))
+                .await
+                .unwrap()
+                .send_keys(&file)
+                .await
+                .unwrap();
+            c.find(Locator::Css("#report-form button[type=submit]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            c.wait().for_element(Locator::Css(".flash")).await.unwrap();
+        }
+    };
+
+    log_in(&c, &base, "jingxin_user").await;
+    c.goto(&format!("{base}/supervision/todo")).await.unwrap();
+    shot(&c, "30-supervision-todo").await;
+    act("accept", "").await;
+    submit_report("20").await;
+    assert!(text_of(&c, "#attachments-list").await.contains("佐证.pdf"));
+    log_out(&c).await;
+
+    log_in(&c, &base, "admin").await;
+    act("return", "请补充认定文件").await;
+    assert!(text_of(&c, "#item-state").await.contains("退回"));
+    log_out(&c).await;
+
+    log_in(&c, &base, "jingxin_user").await;
+    submit_report("100").await;
+    act("request_closure", "").await;
+    shot(&c, "31-supervision-item").await;
+    log_out(&c).await;
+
+    log_in(&c, &base, "admin").await;
+    act("start_review", "").await;
+    act("approve_closure", "").await;
+    assert!(text_of(&c, "#item-state").await.contains("办结"));
+    assert!(text_of(&c, "#timeline").await.contains("请补充认定文件"));
+    for (name, path) in [
+        ("32-supervision-board", "/supervision".to_owned()),
+        (
+            "33-supervision-inspections",
+            "/supervision/inspections?on=2020-01-12".into(),
+        ),
+        ("34-supervision-scores", "/supervision/scores?period=2019".into()),
+        ("35-supervision-report", "/supervision/reports/1".into()),
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        assert!(c.find(Locator::Css("main h1")).await.is_ok(), "{path}");
+        shot(&c, name).await;
+    }
+    c.close().await.unwrap();
+    drop(driver);
+    app.finish().await;
+}
