@@ -84,3 +84,29 @@ fn a_bad_extension_or_period_exits_2_and_writes_nothing() {
         .stderr(predicate::str::contains("--period"));
     assert!(!out.exists());
 }
+
+#[test]
+fn remind_is_off_unless_enabled_and_refuses_bad_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store.sqlite3");
+    let off = dir.path().join("mail.toml");
+    std::fs::write(
+        &off,
+        "[mail]\nhost = \"127.0.0.1\"\n[mail.recipients]\njx = \"jx@example.gov.cn\"\n",
+    )
+    .unwrap();
+    plantrack(&db)
+        .args(["remind", "--mail-config"])
+        .arg(&off)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("off"));
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[mail]\nhots = \"x\"\n").unwrap();
+    plantrack(&db)
+        .args(["remind", "--mail-config"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("hots"));
+}

@@ -120,6 +120,8 @@ pub enum Command {
     Restore(restore::RestoreArgs),
     /// The periodic supervision report (督导检查通报) of a period, as .docx or .xlsx.
     Report(report::ReportArgs),
+    /// Mail the day's reminders (催办) to the configured users (off unless the mail settings enable it).
+    Remind(remind::RemindArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -129,6 +131,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evaluate(a) => evaluate::run(a),
         Command::Extract(a) => extract::run(&a),
         Command::Report(a) => report::run(&a, &cli.store),
+        Command::Remind(a) => remind::run(&a, &cli.store),
         Command::Demo(a) => demo::run(&a, &cli.store),
         Command::Serve(a) => serve::run(&a, &cli.store),
         Command::User(c) => user::run(c, &cli.store),
@@ -169,6 +172,7 @@ pub mod export;
 pub mod extract;
 pub mod import;
 pub mod plan;
+pub mod remind;
 pub mod report;
 pub mod restore;
 pub mod serve;

@@ -29,6 +29,10 @@ pub struct ServeArgs {
     /// Largest upload in MB (import files).
     #[arg(long, default_value_t = 20, value_name = "MB")]
     pub max_upload_mb: usize,
+    /// Mail settings for reminder mails (催办邮件; `[mail]` table, see `plantrack remind`): checked every hour,
+    /// each reminder mailed at most once a day. Off unless the file says `enabled = true`.
+    #[arg(long, env = "PLANTRACK_MAIL_CONFIG", value_name = "FILE.toml")]
+    pub mail_config: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: &ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
@@ -43,8 +47,17 @@ pub fn run(args: &ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the runtime")?;
+    let mail = args
+        .mail_config
+        .as_deref()
+        .map(super::remind::load_mail_settings)
+        .transpose()?
+        .filter(|m| m.enabled);
     rt.block_on(async move {
         let store = store.open().await?;
+        if let Some(settings) = mail {
+            tokio::spawn(mail_reminders(store.clone(), settings));
+        }
         if args.demo {
             tracing::info!("--demo: loading the demo district");
         }
@@ -99,4 +112,33 @@ async fn demo_on_first_run(store: &plantrack_store::Store, force: bool) -> anyho
         eprintln!("plantrack: 已写入演示数据（合成，非真实统计）/ demo data loaded (synthetic): {rows} rows");
     }
     Ok(())
+}
+
+/// Every hour: mail the day's reminders not mailed yet (the receipts in the store keep it to once a day).
+async fn mail_reminders(
+    store: plantrack_store::Store,
+    settings: plantrack_app::supervision::mail::MailSettings,
+) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let plan = match plantrack_app::plan::current_plan(&store).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "reminder mails: no plan");
+                continue;
+            }
+        };
+        let ctx = plantrack_app::supervision::Ctx::new(&store, &plan);
+        let today = plantrack_app::supervision::local_now().date();
+        match plantrack_app::supervision::mail::send_reminders(ctx, &settings, today).await {
+            Ok(s) => tracing::info!(
+                mails = s.mails,
+                reminders = s.reminders,
+                failed = s.failed.len(),
+                "reminder mails"
+            ),
+            Err(e) => tracing::error!(error = %e, "reminder mails failed"),
+        }
+    }
 }
