@@ -182,6 +182,15 @@ pub fn routes() -> Vec<RouteDef> {
         r("GET", "/supervision/inspections", A::Internal, || {
             get(pages::supervision::show_inspections)
         }),
+        r("POST", "/supervision/inspections", A::ManageSupervision, || {
+            post(pages::supervision::post_inspection)
+        }),
+        r(
+            "POST",
+            "/supervision/inspections/{inspection}/findings",
+            A::ManageSupervision,
+            || post(pages::supervision::post_finding),
+        ),
         r("GET", "/supervision/scores", A::Internal, || {
             get(pages::supervision::show_scores)
         }),

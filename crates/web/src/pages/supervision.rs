@@ -214,6 +214,8 @@ struct ItemPageView {
     reports: Vec<(u32, String, String, String, String, bool)>,
     steps: Vec<(&'static str, &'static str)>,
     slots: Vec<String>,
+    /// The served targets: id, name, status class, status label, period.
+    targets: Vec<(String, String, &'static str, String, String)>,
     can_report: bool,
     accept: String,
     key: String,
@@ -291,7 +293,31 @@ pub async fn show_item(
             )
         })
         .collect();
+    // The target status beside the schedule light (two signals per item, anchors.md §8).
+    let source = state.status_source(&g).await.or_page(&ctx)?;
+    let period = source.default_period();
+    let org = g.plan.meta().org_unit.clone();
+    let status = state.report(&g, &org, period).await.or_page(&ctx)?;
+    let targets = p
+        .row
+        .targets
+        .iter()
+        .map(|id| {
+            let t = status.targets.iter().find(|t| &t.id == id);
+            (
+                id.to_string(),
+                t.map_or_else(|| id.to_string(), |t| tr.pick(&t.name_zh, &t.name_en).to_owned()),
+                t.map_or("not_assessable", |t| t.status.name()),
+                t.map_or_else(
+                    || "—".to_owned(),
+                    |t| tr.pick(t.status.label_zh(), t.status.name()).to_owned(),
+                ),
+                period.to_string(),
+            )
+        })
+        .collect();
     Ok(render(&ItemPageView {
+        targets,
         slots,
         light: light_label(&tr, p.row.light),
         state: state_label(&tr, p.row.state),
@@ -587,6 +613,7 @@ fn reminder_detail(r: &plantrack_core::supervise::Reminder) -> String {
 #[template(path = "supervision/inspections.html")]
 struct InspectionsPage {
     c: Chrome,
+    can_manage: bool,
     rounds: Vec<(InspectionView, Vec<RectRow>)>,
 }
 
@@ -625,7 +652,11 @@ pub async fn show_inspections(State(state): State<AppState>, ctx: Ctx, Query(v):
             (r, lines)
         })
         .collect();
-    Ok(render(&InspectionsPage { c, rounds }))
+    Ok(render(&InspectionsPage {
+        can_manage: ctx.principal.can(&Permission::ManageSupervision),
+        c,
+        rounds,
+    }))
 }
 
 #[derive(Template)]
@@ -924,4 +955,232 @@ pub async fn download_current(State(state): State<AppState>, ctx: Ctx, Query(v):
     let name = format!("督导检查通报-{period}.{}", format.extension());
     let bytes = render_bulletin(b, format).await.or_page(&ctx)?;
     Ok(file_response(bytes, format.media_type(), &name))
+}
+
+/// The inspection forms: a new round (with an optional first finding) or a finding added to a round; each
+/// finding may order one rectification item.
+#[derive(Debug, Default, Deserialize)]
+pub struct InspectionForm {
+    /// Round id (new round).
+    #[serde(default)]
+    pub id: String,
+    /// Title (new round).
+    #[serde(default)]
+    pub title: String,
+    /// First day (new round).
+    #[serde(default)]
+    pub started_on: String,
+    /// Last day (new round).
+    #[serde(default)]
+    pub ended_on: String,
+    /// Departments in scope, comma-separated ids (new round).
+    #[serde(default)]
+    pub departments: String,
+    /// Finding id.
+    #[serde(default)]
+    pub finding: String,
+    /// What was found.
+    #[serde(default)]
+    pub description: String,
+    /// The department concerned.
+    #[serde(default)]
+    pub department: String,
+    /// The item concerned.
+    #[serde(default)]
+    pub item: String,
+    /// Rectification item id.
+    #[serde(default)]
+    pub rect_id: String,
+    /// Rectification item title.
+    #[serde(default)]
+    pub rect_title: String,
+    /// Rectification deadline.
+    #[serde(default)]
+    pub rect_deadline: String,
+    /// Version (adding a finding).
+    #[serde(default)]
+    pub version: String,
+}
+
+fn date_field(field: &str, text: &str) -> Result<Option<Date>, FieldError> {
+    match text.trim() {
+        "" => Ok(None),
+        s => s
+            .parse()
+            .map(Some)
+            .map_err(|_| FieldError::new(field, "日期应为 YYYY-MM-DD", "a date is YYYY-MM-DD")),
+    }
+}
+
+fn id_of<T, E: std::fmt::Display>(
+    field: &str,
+    raw: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+    problems: &mut Vec<FieldError>,
+) -> Option<T> {
+    match parse(raw.trim()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let text = e.to_string();
+            let (zh, en) = text.split_once(" / ").unwrap_or((&text, &text));
+            problems.push(FieldError::new(field, zh, en));
+            None
+        }
+    }
+}
+
+/// The finding of a form, if its description is filled in.
+fn finding_of(
+    f: &InspectionForm,
+    problems: &mut Vec<FieldError>,
+) -> Option<plantrack_core::supervise::Finding> {
+    use plantrack_core::supervise::{DepartmentId, Finding, FindingId, ItemId, RectificationSpec};
+    if f.description.trim().is_empty() {
+        return None;
+    }
+    let id = id_of("finding", &f.finding, |x: &str| FindingId::parse(x), problems);
+    let department = id_of(
+        "department",
+        &f.department,
+        |x: &str| DepartmentId::parse(x),
+        problems,
+    );
+    let item = match f.item.trim() {
+        "" => None,
+        s => id_of("item", s, |x: &str| ItemId::parse(x), problems),
+    };
+    let mut rectifications = Vec::new();
+    if !f.rect_title.trim().is_empty() {
+        let rid = id_of("rect_id", &f.rect_id, |x: &str| ItemId::parse(x), problems);
+        let deadline = match date_field("rect_deadline", &f.rect_deadline) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                problems.push(FieldError::new(
+                    "rect_deadline",
+                    "请填写整改时限",
+                    "the rectification needs a deadline",
+                ));
+                None
+            }
+            Err(e) => {
+                problems.push(e);
+                None
+            }
+        };
+        if let (Some(id), Some(deadline), Some(owner)) = (rid, deadline, department.clone()) {
+            rectifications.push(RectificationSpec {
+                id,
+                title: f.rect_title.trim().to_owned(),
+                owner,
+                deadline,
+                cycle: plantrack_core::plan::ReportingCycle::Monthly,
+            });
+        }
+    }
+    Some(Finding {
+        id: id?,
+        description: f.description.trim().to_owned(),
+        department: department?,
+        item,
+        rectifications,
+    })
+}
+
+/// `POST /supervision/inspections` — record a round (admins).
+pub async fn post_inspection(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(f): axum::Form<InspectionForm>,
+) -> PageResult {
+    use plantrack_core::supervise::{DepartmentId, InspectionDraft, InspectionId, InspectionScope};
+    ctx.principal
+        .require(&Permission::ManageSupervision)
+        .or_page(&ctx)?;
+    let mut problems = Vec::new();
+    let id = id_of("id", &f.id, |x: &str| InspectionId::parse(x), &mut problems);
+    let started_on = match date_field("started_on", &f.started_on) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            problems.push(FieldError::new(
+                "started_on",
+                "请填写开始日期",
+                "the first day is required",
+            ));
+            None
+        }
+        Err(e) => {
+            problems.push(e);
+            None
+        }
+    };
+    let ended_on = date_field("ended_on", &f.ended_on).unwrap_or_else(|e| {
+        problems.push(e);
+        None
+    });
+    let departments: Vec<DepartmentId> = f
+        .departments
+        .split([',', '，', ' '])
+        .filter(|s| !s.trim().is_empty())
+        .filter_map(|d| id_of("departments", d, |x: &str| DepartmentId::parse(x), &mut problems))
+        .collect();
+    let finding = finding_of(&f, &mut problems);
+    let (Some(id), Some(started_on), true) = (id, started_on, problems.is_empty()) else {
+        return Err(fail(&ctx, AppError::Invalid(problems)));
+    };
+    let draft = InspectionDraft {
+        id,
+        title: f.title.trim().to_owned(),
+        started_on,
+        ended_on,
+        scope: InspectionScope {
+            departments,
+            ..InspectionScope::default()
+        },
+        findings: finding.into_iter().collect(),
+    };
+    let g = state.generation().await.or_page(&ctx)?;
+    let sv = SvCtx::new(state.store(), g.plan.as_ref());
+    plantrack_app::supervision::create_inspection(sv, &ctx.principal, draft, local_now())
+        .await
+        .or_page(&ctx)?;
+    Ok(see_other(
+        &ctx,
+        "/supervision/inspections",
+        Some("supervision_step"),
+    ))
+}
+
+/// `POST /supervision/inspections/{inspection}/findings` — add a finding (admins).
+pub async fn post_finding(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(inspection): Path<String>,
+    axum::Form(f): axum::Form<InspectionForm>,
+) -> PageResult {
+    ctx.principal
+        .require(&Permission::ManageSupervision)
+        .or_page(&ctx)?;
+    let mut problems = Vec::new();
+    let finding = finding_of(&f, &mut problems);
+    let version = f.version.trim().parse::<i64>().ok();
+    let (Some(finding), Some(version), true) = (finding, version, problems.is_empty()) else {
+        if problems.is_empty() {
+            problems.push(FieldError::new(
+                "description",
+                "请填写发现的问题",
+                "describe the finding",
+            ));
+        }
+        return Err(fail(&ctx, AppError::Invalid(problems)));
+    };
+    let g = state.generation().await.or_page(&ctx)?;
+    let sv = SvCtx::new(state.store(), g.plan.as_ref());
+    plantrack_app::supervision::add_finding(sv, &ctx.principal, &inspection, finding, version, local_now())
+        .await
+        .or_page(&ctx)?;
+    Ok(see_other(
+        &ctx,
+        "/supervision/inspections",
+        Some("supervision_step"),
+    ))
 }

@@ -74,6 +74,7 @@ fn cases(method: &str, path: &str, fx: &Fixtures) -> Vec<Case> {
                 .replace("{dept}", dept)
                 .replace("{uscc}", uscc)
                 .replace("{item}", "t2_incubators")
+                .replace("{inspection}", "2019q3")
                 .replace("{n}", "1")
                 .replace("{no}", "1")
         };

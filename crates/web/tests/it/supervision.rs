@@ -325,3 +325,53 @@ async fn a_browser_walks_the_supervision_workflow() {
     drop(driver);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_admin_records_an_inspection_whose_rectification_becomes_a_supervised_item() {
+    let app = crate::helpers::sqlite_app().await;
+    let admin = login(app.base(), "admin").await;
+    let dept = login(app.base(), "jingxin_user").await;
+    let today = local_now().date();
+    let deadline = Date::new(today.year() + 1, 6, 30).unwrap().to_string();
+    let form = |csrf: Option<String>| {
+        vec![
+            ("_csrf", csrf.unwrap_or_default()),
+            ("id", "e2e-round".to_owned()),
+            ("title", "专项督查".to_owned()),
+            ("started_on", today.to_string()),
+            ("departments", "jingxin".to_owned()),
+            ("finding", "f1".to_owned()),
+            ("description", "台账不全".to_owned()),
+            ("department", "jingxin".to_owned()),
+            ("rect_id", "e2e-rect".to_owned()),
+            ("rect_title", "补齐台账".to_owned()),
+            ("rect_deadline", deadline.clone()),
+        ]
+    };
+    // A department may not record inspections.
+    let resp = dept
+        .http
+        .post(format!("{}/supervision/inspections", app.base()))
+        .form(&form(dept.csrf.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    let resp = admin
+        .http
+        .post(format!("{}/supervision/inspections", app.base()))
+        .form(&form(admin.csrf.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let (status, html) = page(&app, &dept, "/supervision/items/e2e-rect").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("补齐台账") && html.contains("step-form"),
+        "the owner can sign for it"
+    );
+    let (_, html) = page(&app, &admin, "/supervision/inspections").await;
+    assert!(html.contains("专项督查") && html.contains("e2e-rect"));
+    app.finish().await;
+}
