@@ -167,6 +167,12 @@ pub fn routes() -> Vec<RouteDef> {
         r("GET", "/supervision/todo", A::Internal, || {
             get(pages::supervision::show_todo)
         }),
+        r("POST", "/supervision/inbox/read", A::Internal, || {
+            post(pages::supervision::post_read)
+        }),
+        r("GET", "/supervision/digest", A::Internal, || {
+            get(pages::supervision::show_digest)
+        }),
         r("GET", "/supervision/items/{item}", A::Internal, || {
             get(pages::supervision::show_item)
         }),

@@ -536,8 +536,16 @@ fn file_response(bytes: Vec<u8>, media_type: &str, name: &str) -> axum::response
     resp
 }
 
-/// An inbox line: item, title, what, urgency (class, label), detail.
-type InboxRow = (String, String, String, (&'static str, &'static str), String);
+/// An inbox line: item, title, what, urgency (class, label), detail, key, read.
+type InboxRow = (
+    String,
+    String,
+    String,
+    (&'static str, &'static str),
+    String,
+    String,
+    bool,
+);
 
 /// A rectification line: item, owner, deadline, state.
 type RectRow = (String, String, String, String);
@@ -583,6 +591,8 @@ pub async fn show_todo(State(state): State<AppState>, ctx: Ctx, Query(v): Query<
                 c.tr.t(&format!("supervision.reminder.{what}")).to_owned(),
                 light_label(&c.tr, l.urgency),
                 reminder_detail(&l.entry.reminder),
+                l.key.clone(),
+                l.read,
             )
         })
         .collect();
@@ -1183,4 +1193,86 @@ pub async fn post_finding(
         "/supervision/inspections",
         Some("supervision_step"),
     ))
+}
+
+/// The inbox keys to mark read.
+#[derive(Debug, Default, Deserialize)]
+pub struct MarkRead {
+    /// Reminder keys.
+    #[serde(default)]
+    pub key: Vec<String>,
+}
+
+/// `POST /supervision/inbox/read` — mark inbox lines read.
+pub async fn post_read(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum_extra::extract::Form(f): axum_extra::extract::Form<MarkRead>,
+) -> PageResult {
+    ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
+    let g = state.generation().await.or_page(&ctx)?;
+    let sv = SvCtx::new(state.store(), g.plan.as_ref());
+    let keys: Vec<String> = f
+        .key
+        .into_iter()
+        .take(500)
+        .map(|k| k.chars().take(200).collect())
+        .collect();
+    plantrack_app::supervision::views::mark_read(sv, &ctx.principal, &keys)
+        .await
+        .or_page(&ctx)?;
+    Ok(see_other(&ctx, "/supervision/todo", Some("supervision_read")))
+}
+
+#[derive(Template)]
+#[template(path = "supervision/digest.html")]
+struct DigestPage {
+    c: Chrome,
+    digest: plantrack_core::supervise::DailyDigest,
+    lights: [usize; 4],
+    departments: Vec<(String, usize, usize, usize, &'static str)>,
+}
+
+/// `GET /supervision/digest` — the daily digest (每日督办摘要).
+pub async fn show_digest(State(state): State<AppState>, ctx: Ctx, Query(v): Query<View>) -> PageResult {
+    ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
+    let today = day(&v).or_page(&ctx)?;
+    let g = state.generation().await.or_page(&ctx)?;
+    let sv = SvCtx::new(state.store(), g.plan.as_ref());
+    let digest = plantrack_app::supervision::daily_digest(sv, &ctx.principal, today)
+        .await
+        .or_page(&ctx)?;
+    let c = Chrome::new(&ctx, "supervision.digest", "supervision");
+    let n = |l| digest.lights.get(&l).copied().unwrap_or(0);
+    let lights = [
+        n(ScheduleLight::Red),
+        n(ScheduleLight::Yellow),
+        n(ScheduleLight::Blue),
+        n(ScheduleLight::Green),
+    ];
+    let departments = digest
+        .by_department
+        .iter()
+        .map(|d| {
+            use plantrack_core::supervise::Freshness as F;
+            let fresh = match d.freshness.signal {
+                F::Current => c.tr.pick("按时报送", "current"),
+                F::Stale => c.tr.pick("本期未报", "stale"),
+                F::NothingDue => c.tr.pick("暂无应报", "nothing due"),
+            };
+            (
+                sv.department_name(&d.department),
+                d.reports_missing,
+                d.returned,
+                d.overdue,
+                fresh,
+            )
+        })
+        .collect();
+    Ok(render(&DigestPage {
+        c,
+        digest,
+        lights,
+        departments,
+    }))
 }

@@ -162,6 +162,7 @@ async fn report_return_resubmit_close_moves_the_score() {
             "/supervision/scores?period=2019Q4",
             "/supervision/reports",
             "/supervision/reports/1",
+            "/supervision/digest?on=2020-01-12",
         ] {
             let (status, _) = page(&app, &admin, path).await;
             assert_eq!(status, 200, "{path}");
