@@ -429,6 +429,10 @@ async fn the_demo_history_has_the_whole_workflow_and_its_ledger_reproduces_the_s
         let board = board(ctx, &demo_leader(), DEMO_HISTORY_ENDS).await.unwrap();
         assert_eq!(board.rows.len(), items.len());
         assert!(board.by_area.len() >= 5);
+        // Areas in plan order, then the admin-added and rectification items.
+        let first_area = &plan.task_areas()[0].id.to_string();
+        assert_eq!(&board.by_area[0].key, first_area);
+        assert_eq!(board.by_area.last().unwrap().key, "rectification");
 
         // Without appeals, the stored ledger equals one derived afresh from the stored history.
         let ledger_without_reversals = Ledger::from_parts(

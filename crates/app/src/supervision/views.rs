@@ -160,7 +160,7 @@ fn build_board(ctx: Ctx<'_>, loaded: &[LoadedItem], today: Date) -> Board {
         .iter()
         .filter_map(|l| row_of(ctx, l, today).map(|(r, _)| r))
         .collect();
-    rows.sort_by(|a, b| a.area.cmp(&b.area).then_with(|| a.key.cmp(&b.key)));
+    rows.sort_by(|a, b| (a.area.order, &a.area.key, &a.key).cmp(&(b.area.order, &b.area.key, &b.key)));
     let mut by_area: Vec<LightCount> = Vec::new();
     for row in &rows {
         if by_area.last().is_none_or(|g| g.key != row.area.key) {
