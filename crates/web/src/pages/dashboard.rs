@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse};
 use plantrack_core::period::Period;
@@ -233,12 +234,23 @@ fn card(
 /// `GET /` — the public dashboard.
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Drill>) -> PageResult {
     let g = state.generation().await.or_page(&ctx)?;
-    // The public's page is the same for everyone: render it once per data version, language and URL.
+    // The public's page is the same for everyone: render it once per data version, language, org unit and period.
+    // The key is the resolved drill-down, never the raw URL, so odd query strings cannot fill the cache.
     if matches!(ctx.auth, AuthVia::Anonymous) && ctx.flash.is_none() {
-        let key = CacheKey::new("dashboard", format!("{}|{}", ctx.lang.code(), ctx.uri));
-        let (st, c2, g2) = (state.clone(), ctx.clone(), g.clone());
-        let html: Arc<String> = g
-            .get_or_try(key, || async move { render_page(&st, &g2, &c2, &q).await })
+        let source = state.status_source(&g).await.or_page(&ctx)?;
+        let (org, period) = resolve(&g.plan, &q, &source).or_page(&ctx)?;
+        let key = CacheKey::new("dashboard", format!("{}|{org}|{period}", ctx.lang.code()));
+        let mut canonical = ctx.clone();
+        canonical.uri = format!("/?org_unit={org}&period={period}");
+        let drill = Drill {
+            org_unit: Some(org.to_string()),
+            period: Some(period.to_string()),
+        };
+        let (st, g2) = (state.clone(), g.clone());
+        let html: Arc<Bytes> = g
+            .get_or_try(key, || async move {
+                render_page(&st, &g2, &canonical, &drill).await.map(Bytes::from)
+            })
             .await
             .or_page(&ctx)?;
         return Ok(Html(html.as_ref().clone()).into_response());
