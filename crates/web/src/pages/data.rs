@@ -70,8 +70,8 @@ pub struct GridRow {
     pub id: String,
     /// Name and unit.
     pub name: String,
-    /// Cells: (field name, value, message, provenance).
-    pub cells: Vec<(String, String, String, String)>,
+    /// Cells: (field name, value, message, provenance, accessible label "element period").
+    pub cells: Vec<(String, String, String, String, String)>,
 }
 
 #[derive(Template)]
@@ -117,11 +117,13 @@ fn grid_page(
                         .or_else(|| grid.values.get(&key).cloned())
                         .unwrap_or_default();
                     let prov = grid.provenance.get(&key).cloned().unwrap_or_default();
+                    let label = format!("{name} {p}");
                     (
                         field.clone(),
                         value,
                         msgs.get(&field).cloned().unwrap_or_default(),
                         prov,
+                        label,
                     )
                 })
                 .collect();
