@@ -8,6 +8,7 @@
 pub mod access;
 pub mod accounts;
 pub mod auth;
+pub mod clock;
 pub mod demo;
 pub mod enterprises;
 pub mod error;

@@ -121,6 +121,12 @@ fn light_key(light: ScheduleLight) -> &'static str {
     }
 }
 
+/// The day a report of `period` describes when the caller names none: the period's last day, or today while the
+/// period still runs. A 2019Q4 bulletin read years later shows 2019Q4 as it stood, not every task overdue since.
+pub fn default_as_of(period: Period, today: Date) -> Date {
+    period.end().min(today)
+}
+
 /// The report's figures for `period` as they stand at the end of `as_of` (the ledger is brought up to that day
 /// first). Anyone who may see the board may build it.
 pub async fn build_bulletin(

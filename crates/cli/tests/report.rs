@@ -63,6 +63,44 @@ fn the_demo_store_gives_a_docx_and_an_xlsx_and_issuing_freezes_the_report() {
         .stderr(predicate::str::contains("issued report no. 1"));
 }
 
+/// The text of a DOCX's body.
+fn docx_text(path: &std::path::Path) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    xml
+}
+
+#[test]
+fn without_as_of_a_past_period_is_reported_as_it_stood_at_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store.sqlite3");
+    plantrack(&db).arg("demo").assert().success();
+    let docx = dir.path().join("2019Q4.docx");
+    plantrack(&db)
+        .args(["report", "--period", "2019Q4", "-o"])
+        .arg(&docx)
+        .assert()
+        .success();
+    let xml = docx_text(&docx);
+    assert!(
+        xml.contains("数据截至2019年12月31日"),
+        "the figures describe the period's end"
+    );
+    // On the period's last day the plan's tasks (due 2020-12-31) are not overdue.
+    assert!(!xml.contains("超过办结时限"), "no task is overdue on 2019-12-31");
+    // A day named explicitly still wins.
+    let later = dir.path().join("later.docx");
+    plantrack(&db)
+        .args(["report", "--period", "2019Q4", "--as-of", "2021-03-01", "-o"])
+        .arg(&later)
+        .assert()
+        .success();
+    let xml = docx_text(&later);
+    assert!(xml.contains("数据截至2021年3月1日"));
+    assert!(xml.contains("超过办结时限"));
+}
+
 #[test]
 fn a_bad_extension_or_period_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();

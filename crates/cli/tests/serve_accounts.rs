@@ -126,6 +126,11 @@ fn serve_answers_with_the_demo_on_first_run_and_stops_on_sigterm() {
     let page = get("/");
     assert!(page.starts_with("HTTP/1.1 200"));
     assert_eq!(page.matches("class=\"card target-card\"").count(), 8);
+    // The demo store is seen on the day its supervision history ends, and every page says so.
+    assert!(
+        page.contains("演示数据：督办记录截至 2020-01-12"),
+        "the demo clock is shown"
+    );
     let status = StdCommand::new("kill")
         .arg("-TERM")
         .arg(child.id().to_string())

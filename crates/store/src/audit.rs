@@ -111,6 +111,13 @@ impl Tx {
 }
 
 impl Store {
+    /// Whether an import of `kind` (`demo`, `enterprises` …) was ever recorded.
+    pub async fn has_import_of_kind(&self, kind: &str) -> Result<bool, StoreError> {
+        let mut st = Stmt::new("select import_batch_id from import_batch where kind = ");
+        st.bind(kind).push(" limit 1");
+        Ok(st.query(self.backend).fetch_optional(&self.pool).await?.is_some())
+    }
+
     /// Audit events, newest first.
     pub async fn audit_events(&self, q: &AuditQuery) -> Result<Page<AuditEvent>, StoreError> {
         let mut cond = Stmt::new("");

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, Method, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use plantrack_app::auth::{self, ClientInfo};
+use plantrack_app::clock::Clock;
 use plantrack_app::{AppError, Principal};
 
 use crate::AppState;
@@ -63,6 +64,8 @@ pub struct Ctx {
     pub flash: Option<String>,
     /// The value of the pre-session CSRF cookie, if any.
     pub pre_csrf: Option<String>,
+    /// Where "today" comes from (the demo store is seen on the day its supervision history ends).
+    pub clock: Clock,
 }
 
 impl Ctx {
@@ -85,6 +88,7 @@ impl Ctx {
             secure: false,
             flash: None,
             pre_csrf: None,
+            clock: Clock::System,
         }
     }
 }
@@ -232,6 +236,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         secure,
         flash: cookie(&parts.headers, FLASH_COOKIE).map(str::to_owned),
         pre_csrf: cookie(&parts.headers, PRE_CSRF_COOKIE).map(str::to_owned),
+        clock: state.config().clock,
     };
     let fail = |ctx: &Ctx, err: AppError| -> Response {
         if api {

@@ -128,6 +128,8 @@ pub struct Chrome {
     pub help_href: String,
     /// A message from the previous action.
     pub flash: Option<&'static str>,
+    /// Which day the supervision pages show, when it is not today (the demo's, or fixed by `--today`).
+    pub clock_note: Option<String>,
 }
 
 /// Catalog key of a role's name.
@@ -217,6 +219,14 @@ impl Chrome {
             lang_label: Tr::new(other).t("lang.name"),
             lang_code: other.code(),
             help_href: format!("/guide#{help}"),
+            clock_note: ctx.clock.fixed_day().map(|day| {
+                let key = if ctx.clock.is_demo() {
+                    "clock.demo"
+                } else {
+                    "clock.fixed"
+                };
+                tr.t(key).replace("{day}", &day.to_string())
+            }),
             flash: ctx
                 .flash
                 .as_deref()

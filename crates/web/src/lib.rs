@@ -27,6 +27,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use plantrack_app::AppError;
+pub use plantrack_app::clock::Clock;
 use plantrack_core::period::Period;
 use plantrack_core::plan::OrgUnitCode;
 use plantrack_core::progress::StatusReport;
@@ -47,6 +48,8 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Largest file upload (bytes).
     pub max_upload_bytes: usize,
+    /// Where "today" comes from for the supervision pages.
+    pub clock: Clock,
 }
 
 impl Default for WebConfig {
@@ -56,6 +59,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 20 * 1024 * 1024,
+            clock: Clock::System,
         }
     }
 }

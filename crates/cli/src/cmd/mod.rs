@@ -149,6 +149,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 #[error("{0}")]
 pub struct BadInput(pub String);
 
+/// A `YYYY-MM-DD` option's value.
+pub fn parse_day(flag: &str, text: Option<&str>) -> Result<Option<jiff::civil::Date>, BadInput> {
+    text.map(|t| {
+        t.trim().parse().map_err(|e| {
+            BadInput(format!(
+                "{flag}: 日期应为 YYYY-MM-DD / a date is YYYY-MM-DD: {t:?} ({e})"
+            ))
+        })
+    })
+    .transpose()
+}
+
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
     // A closed pipe (`plantrack plan show | head`) is not a failure.
     if err.chain().any(|c| {

@@ -8,8 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use jiff::civil::Date;
-use plantrack_app::report::{BulletinOptions, ReportFormat, build_bulletin, issue_report, render};
-use plantrack_app::supervision::{Ctx, local_now};
+use plantrack_app::clock::Clock;
+use plantrack_app::report::{
+    BulletinOptions, ReportFormat, build_bulletin, default_as_of, issue_report, render,
+};
+use plantrack_app::supervision::Ctx;
 use plantrack_core::period::Period;
 
 use super::{BadInput, StoreArgs, app_error, cli_principal, runtime};
@@ -29,7 +32,7 @@ pub struct ReportArgs {
     /// `org_unit,period,data_element,value`).
     #[arg(long, value_name = "FILE.csv")]
     pub data: Option<PathBuf>,
-    /// Figures as of the end of this day (default: today).
+    /// Figures as of the end of this day (default: the period's last day, or today while the period runs).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
     /// Issue the report: freeze its figures in the store (as of today).
@@ -47,12 +50,12 @@ pub fn run(args: &ReportArgs, store_args: &StoreArgs) -> anyhow::Result<ExitCode
     let format = ReportFormat::from_file_name(&args.output.to_string_lossy()).map_err(app_error)?;
     let period = Period::parse(&args.period).map_err(|e| BadInput(format!("--period: {e}")))?;
     let as_of = match &args.as_of {
-        Some(text) => text.parse::<Date>().map_err(|e| {
+        Some(text) => Some(text.parse::<Date>().map_err(|e| {
             BadInput(format!(
                 "--as-of: 日期应为 YYYY-MM-DD / a date is YYYY-MM-DD: {text:?} ({e})"
             ))
-        })?,
-        None => local_now().date(),
+        })?),
+        None => None,
     };
     if args.issue && args.as_of.is_some() {
         return Err(BadInput(
@@ -92,8 +95,11 @@ pub fn run(args: &ReportArgs, store_args: &StoreArgs) -> anyhow::Result<ExitCode
         };
         let ctx = Ctx::new(&store, &plan);
         let operator = cli_principal();
+        let clock = Clock::for_store(&store, None).await.map_err(app_error)?;
+        let today = clock.today();
+        let as_of = as_of.unwrap_or_else(|| default_as_of(period, today));
         let bulletin = if args.issue {
-            let issued = issue_report(ctx, &operator, period, &options, statuses, local_now())
+            let issued = issue_report(ctx, &operator, period, &options, statuses, clock.now())
                 .await
                 .map_err(app_error)?;
             eprintln!(
@@ -102,9 +108,17 @@ pub fn run(args: &ReportArgs, store_args: &StoreArgs) -> anyhow::Result<ExitCode
             );
             issued.bulletin
         } else {
-            build_bulletin(ctx, &operator, period, as_of, as_of, &options, statuses)
-                .await
-                .map_err(app_error)?
+            build_bulletin(
+                ctx,
+                &operator,
+                period,
+                as_of,
+                today.max(as_of),
+                &options,
+                statuses,
+            )
+            .await
+            .map_err(app_error)?
         };
         let bytes = render(bulletin, format).await.map_err(app_error)?;
         store.close().await;

@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// each reminder mailed at most once a day. Off unless the file says `enabled = true`.
     #[arg(long, env = "PLANTRACK_MAIL_CONFIG", value_name = "FILE.toml")]
     pub mail_config: Option<std::path::PathBuf>,
+    /// The day the supervision pages take as today (业务日期, YYYY-MM-DD). Default: today in China Standard
+    /// Time — except on a store holding the demo, which is seen on the day its supervision history ends.
+    #[arg(long, env = "PLANTRACK_TODAY", value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 pub fn run(args: &ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
@@ -53,6 +57,7 @@ pub fn run(args: &ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
         .map(super::remind::load_mail_settings)
         .transpose()?
         .filter(|m| m.enabled);
+    let today = super::parse_day("--today", args.today.as_deref())?;
     rt.block_on(async move {
         let store = store.open().await?;
         if let Some(settings) = mail {
@@ -70,7 +75,12 @@ pub fn run(args: &ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
         })?;
         let local = listener.local_addr()?;
         eprintln!("plantrack: http://{local}/  (Ctrl-C 停止 / to stop)");
+        let clock = plantrack_app::clock::Clock::for_store(&store, today).await?;
+        if let Some(day) = clock.fixed_day() {
+            eprintln!("plantrack: 督办页面按 {day} 显示 / supervision pages show {day} (--today to change)");
+        }
         let config = WebConfig {
+            clock,
             secure_cookies: args.secure_cookies,
             trust_forwarded_for: args.trust_forwarded_for,
             max_upload_bytes: args.max_upload_mb.saturating_mul(1024 * 1024),

@@ -12,8 +12,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use jiff::civil::Date;
 use plantrack_app::report::{
-    AsReported, BulletinOptions, IssuedBulletin, ReportFormat, as_reported, build_bulletin, issue_report,
-    issued_reports, render as render_bulletin,
+    AsReported, BulletinOptions, IssuedBulletin, ReportFormat, as_reported, build_bulletin, default_as_of,
+    issue_report, issued_reports, render as render_bulletin,
 };
 use plantrack_app::supervision::actions::{ProgressRequest, StepRequest, Upload};
 use plantrack_app::supervision::inspections::InspectionView;
@@ -21,7 +21,7 @@ use plantrack_app::supervision::scoring::LedgerView;
 use plantrack_app::supervision::views::Todo;
 use plantrack_app::supervision::{
     AttachmentPolicy, Board, Ctx as SvCtx, ItemPage, act, attachment, board, decide_appeal, file_appeal,
-    inspections, item_page, ledger_view, local_now, report_progress, scoreboard, todo,
+    inspections, item_page, ledger_view, report_progress, scoreboard, todo,
 };
 use plantrack_app::{AppError, FieldError, Permission};
 use plantrack_core::period::Period;
@@ -51,9 +51,9 @@ pub struct View {
     pub format: Option<String>,
 }
 
-fn day(v: &View) -> Result<Date, AppError> {
+fn day(v: &View, ctx: &Ctx) -> Result<Date, AppError> {
     match v.on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(local_now().date()),
+        None => Ok(ctx.clock.today()),
         Some(s) => s
             .parse()
             .map_err(|_| AppError::invalid("on", "日期应为 YYYY-MM-DD", "a date is YYYY-MM-DD")),
@@ -186,7 +186,7 @@ fn rows_of(c: &Chrome, board: &Board, v: &View) -> Vec<Row> {
 /// `GET /supervision` — the board.
 pub async fn show_board(State(state): State<AppState>, ctx: Ctx, Query(v): Query<View>) -> PageResult {
     ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
-    let today = day(&v).or_page(&ctx)?;
+    let today = day(&v, &ctx).or_page(&ctx)?;
     let g = state.generation().await.or_page(&ctx)?;
     let sv = SvCtx::new(state.store(), g.plan.as_ref());
     let b = board(sv, &ctx.principal, today).await.or_page(&ctx)?;
@@ -229,7 +229,7 @@ pub async fn show_item(
     Query(v): Query<View>,
 ) -> PageResult {
     ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
-    let today = day(&v).or_page(&ctx)?;
+    let today = day(&v, &ctx).or_page(&ctx)?;
     let g = state.generation().await.or_page(&ctx)?;
     let sv = SvCtx::new(state.store(), g.plan.as_ref());
     let p = item_page(sv, &ctx.principal, &key, today).await.or_page(&ctx)?;
@@ -389,7 +389,7 @@ pub async fn take_step(
             new_deadline,
             expected_version: form.version.trim().parse().ok(),
         },
-        local_now(),
+        ctx.clock.now(),
     )
     .await
     .or_page(&ctx)?;
@@ -495,7 +495,7 @@ pub async fn submit_report(
             expected_version: version.trim().parse().ok(),
         },
         &policy,
-        local_now(),
+        ctx.clock.now(),
     )
     .await
     .or_page(&ctx)?;
@@ -563,7 +563,7 @@ struct TodoPage {
 /// `GET /supervision/todo` — the caller's own items and inbox.
 pub async fn show_todo(State(state): State<AppState>, ctx: Ctx, Query(v): Query<View>) -> PageResult {
     ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
-    let today = day(&v).or_page(&ctx)?;
+    let today = day(&v, &ctx).or_page(&ctx)?;
     let g = state.generation().await.or_page(&ctx)?;
     let sv = SvCtx::new(state.store(), g.plan.as_ref());
     let t = todo(sv, &ctx.principal, today).await.or_page(&ctx)?;
@@ -630,7 +630,7 @@ struct InspectionsPage {
 /// `GET /supervision/inspections` — the rounds and their rectification.
 pub async fn show_inspections(State(state): State<AppState>, ctx: Ctx, Query(v): Query<View>) -> PageResult {
     ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
-    let today = day(&v).or_page(&ctx)?;
+    let today = day(&v, &ctx).or_page(&ctx)?;
     let g = state.generation().await.or_page(&ctx)?;
     let plan = g.plan.as_ref();
     let sv = SvCtx::new(state.store(), plan);
@@ -684,7 +684,7 @@ struct ScoresPage {
 /// `GET /supervision/scores?period=2019Q4` — the scoreboard, the ledger and the appeals.
 pub async fn show_scores(State(state): State<AppState>, ctx: Ctx, Query(v): Query<View>) -> PageResult {
     ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
-    let today = day(&v).or_page(&ctx)?;
+    let today = day(&v, &ctx).or_page(&ctx)?;
     let period_text = v
         .period
         .clone()
@@ -754,9 +754,15 @@ pub async fn post_appeal(
     }
     let g = state.generation().await.or_page(&ctx)?;
     let sv = SvCtx::new(state.store(), g.plan.as_ref());
-    file_appeal(sv, &ctx.principal, form.entry.trim(), &form.reason, local_now())
-        .await
-        .or_page(&ctx)?;
+    file_appeal(
+        sv,
+        &ctx.principal,
+        form.entry.trim(),
+        &form.reason,
+        ctx.clock.now(),
+    )
+    .await
+    .or_page(&ctx)?;
     Ok(see_other(&ctx, "/supervision/scores", Some("supervision_appeal")))
 }
 
@@ -788,7 +794,7 @@ pub async fn post_decision(
         &format!("appeal/{n}"),
         accept,
         &form.reason,
-        local_now(),
+        ctx.clock.now(),
     )
     .await
     .or_page(&ctx)?;
@@ -821,7 +827,7 @@ fn default_period(today: Date) -> String {
 /// `GET /supervision/reports` — issued reports, the issue form and the downloads.
 pub async fn show_reports(State(state): State<AppState>, ctx: Ctx, Query(v): Query<View>) -> PageResult {
     ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
-    let today = day(&v).or_page(&ctx)?;
+    let today = day(&v, &ctx).or_page(&ctx)?;
     let g = state.generation().await.or_page(&ctx)?;
     let sv = SvCtx::new(state.store(), g.plan.as_ref());
     let issued = issued_reports(sv, &ctx.principal).await.or_page(&ctx)?;
@@ -862,7 +868,7 @@ pub async fn post_issue(
         number_line: Some(form.number.trim().to_owned()).filter(|s| !s.is_empty()),
         ..BulletinOptions::default()
     };
-    let issued = issue_report(sv, &ctx.principal, period, &options, None, local_now())
+    let issued = issue_report(sv, &ctx.principal, period, &options, None, ctx.clock.now())
         .await
         .or_page(&ctx)?;
     Ok(see_other(
@@ -887,7 +893,7 @@ pub async fn show_report(
     Query(v): Query<View>,
 ) -> PageResult {
     ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
-    let today = day(&v).or_page(&ctx)?;
+    let today = day(&v, &ctx).or_page(&ctx)?;
     let g = state.generation().await.or_page(&ctx)?;
     let sv = SvCtx::new(state.store(), g.plan.as_ref());
     let r = as_reported(sv, &ctx.principal, no, today, None)
@@ -944,19 +950,24 @@ pub async fn download_issued(
 /// `GET /supervision/report-file?period=2019Q4&format=docx` — today's figures for a period as a document.
 pub async fn download_current(State(state): State<AppState>, ctx: Ctx, Query(v): Query<View>) -> PageResult {
     ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
-    let today = day(&v).or_page(&ctx)?;
     let format = format_of(&v).or_page(&ctx)?;
     let period = Period::parse(v.period.as_deref().unwrap_or("").trim())
         .map_err(|e| AppError::invalid("period", e.to_string(), e.to_string()))
         .or_page(&ctx)?;
+    // `on` names the day the figures describe; without it, the period's end (or today while it runs).
+    let today = ctx.clock.today();
+    let as_of = match v.on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(_) => day(&v, &ctx).or_page(&ctx)?,
+        None => default_as_of(period, today),
+    };
     let g = state.generation().await.or_page(&ctx)?;
     let sv = SvCtx::new(state.store(), g.plan.as_ref());
     let b = build_bulletin(
         sv,
         &ctx.principal,
         period,
-        today,
-        today,
+        as_of,
+        today.max(as_of),
         &BulletinOptions::default(),
         None,
     )
@@ -1150,7 +1161,7 @@ pub async fn post_inspection(
     };
     let g = state.generation().await.or_page(&ctx)?;
     let sv = SvCtx::new(state.store(), g.plan.as_ref());
-    plantrack_app::supervision::create_inspection(sv, &ctx.principal, draft, local_now())
+    plantrack_app::supervision::create_inspection(sv, &ctx.principal, draft, ctx.clock.now())
         .await
         .or_page(&ctx)?;
     Ok(see_other(
@@ -1185,9 +1196,16 @@ pub async fn post_finding(
     };
     let g = state.generation().await.or_page(&ctx)?;
     let sv = SvCtx::new(state.store(), g.plan.as_ref());
-    plantrack_app::supervision::add_finding(sv, &ctx.principal, &inspection, finding, version, local_now())
-        .await
-        .or_page(&ctx)?;
+    plantrack_app::supervision::add_finding(
+        sv,
+        &ctx.principal,
+        &inspection,
+        finding,
+        version,
+        ctx.clock.now(),
+    )
+    .await
+    .or_page(&ctx)?;
     Ok(see_other(
         &ctx,
         "/supervision/inspections",
@@ -1236,7 +1254,7 @@ struct DigestPage {
 /// `GET /supervision/digest` — the daily digest (每日督办摘要).
 pub async fn show_digest(State(state): State<AppState>, ctx: Ctx, Query(v): Query<View>) -> PageResult {
     ctx.principal.require(&Permission::ViewInternal).or_page(&ctx)?;
-    let today = day(&v).or_page(&ctx)?;
+    let today = day(&v, &ctx).or_page(&ctx)?;
     let g = state.generation().await.or_page(&ctx)?;
     let sv = SvCtx::new(state.store(), g.plan.as_ref());
     let digest = plantrack_app::supervision::daily_digest(sv, &ctx.principal, today)
