@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use jiff::civil::{Date, date};
 use plantrack_core::plan::embedded::{SHUANGTAIZI_PATH, SHUANGTAIZI_TOML};
 use plantrack_core::plan::{ElementSource, OrgUnitLevel, Plan};
-use plantrack_store::enterprises::{Enterprise, EnterpriseYear, EnterpriseYearRow, Qualification};
+use plantrack_store::enterprises::{Enterprise, EnterpriseYearRow, Qualification};
 use plantrack_store::observations::Observation;
 use plantrack_store::org::{Department, OrgUnit};
 use plantrack_store::registries::{
@@ -25,7 +25,9 @@ use plantrack_store::{Actor, ListQuery, Record, Store, UpsertCounts};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::generate::{Rng, enterprise_name, person_name, pick_industry, round2, synthetic_uscc};
+use crate::generate::{
+    Firm, Rng, enterprise_name, figures, person_name, pick_industry, round2, synthetic_uscc,
+};
 use crate::{AppError, Permission, Principal};
 
 /// The seed `plantrack demo` and `plantrack serve` use unless told otherwise.
@@ -89,27 +91,6 @@ impl DemoSummary {
             .map(|(_, c)| c.inserted + c.updated + c.unchanged)
             .sum()
     }
-}
-
-/// One synthetic enterprise of the demo, before its rows are written.
-#[derive(Debug, Clone)]
-struct Firm {
-    uscc: String,
-    name: String,
-    org: &'static str,
-    industry: &'static str,
-    field: &'static str,
-    founded: Date,
-    /// 规上工业: a manufacturing firm with ≥ 2000 万元 main-business revenue every year.
-    above_scale: bool,
-    /// Base-year (2017) main-business revenue in 万元.
-    revenue: Decimal,
-    employees: i64,
-    /// Years with an R&D institution (研发机构级别 in that year's figures).
-    rd_years: BTreeSet<i32>,
-    /// Years with a 科技型中小企业 registration (for the tech-SME profile of the figures).
-    sme_years: BTreeSet<i32>,
-    high_tech: bool,
 }
 
 fn org_level(code: &plantrack_core::plan::OrgUnitCode) -> &'static str {
@@ -347,7 +328,9 @@ pub fn build_demo(seed: u64) -> Result<DemoData, AppError> {
         firms.extend(sib);
     }
     for (i, f) in firms.iter().enumerate() {
-        figures(&mut root.fork(100 + i as u64), f, &mut d.enterprise_years);
+        figures(&mut root.fork(100 + i as u64), f, YEARS, |r| {
+            d.enterprise_years.push(r)
+        });
     }
     talents(&mut root.fork(3), &mut d.talents);
     contracts(&mut root.fork(4), &firms, &mut d.contracts);
@@ -591,79 +574,6 @@ fn random_qualifications(rng: &mut Rng, firms: &mut [Firm], out: &mut Vec<Qualif
                 on,
             ));
         }
-    }
-}
-
-/// Yearly figures 2017–2020 (2020: the year's estimate as reported in the autumn).
-fn figures(rng: &mut Rng, f: &Firm, out: &mut Vec<EnterpriseYearRow>) {
-    let mut revenue = f.revenue;
-    let mut employees = f.employees;
-    for year in YEARS {
-        if i32::from(f.founded.year()) > year {
-            continue;
-        }
-        if year > 2017 {
-            revenue = round2(revenue * rng.factor(120) * Decimal::new(106, 2));
-            employees = (employees * rng.range(95, 112) / 100).max(5);
-        }
-        if f.above_scale && revenue < Decimal::from(2_200) {
-            revenue = Decimal::from(2_200);
-        }
-        let tech = f.high_tech || f.sme_years.contains(&year);
-        let tech_share = if tech { rng.range(15, 40) } else { rng.range(2, 12) };
-        let tech_staff = (employees * tech_share / 100).max(1);
-        let rd_share = if tech { rng.range(35, 80) } else { rng.range(0, 25) };
-        let rd = round2(revenue * Decimal::new(rd_share, 3));
-        let domestic = round2(rd * Decimal::new(rng.range(850, 1000), 3));
-        let main = revenue;
-        let total = round2(revenue * Decimal::new(rng.range(1000, 1080), 3));
-        let high_tech_revenue = if f.high_tech {
-            round2(total * Decimal::new(rng.range(620, 900), 3))
-        } else if tech {
-            round2(total * Decimal::new(rng.range(100, 500), 3))
-        } else {
-            Decimal::ZERO
-        };
-        let assets = round2(revenue * Decimal::new(rng.range(800, 1600), 3));
-        let liabilities = round2(assets * Decimal::new(rng.range(300, 700), 3));
-        let cost = round2(total * Decimal::new(rng.range(820, 960), 3));
-        let rd_level = if f.rd_years.contains(&year) {
-            Some((*rng.pick(&["市级", "市级", "省级", "国家级"])).to_owned())
-        } else {
-            None
-        };
-        out.push(EnterpriseYearRow {
-            enterprise: Enterprise {
-                uscc: f.uscc.clone(),
-                name: f.name.clone(),
-                founded_on: Some(f.founded),
-                org_unit_code: Some(f.org.to_owned()),
-                industry_code: Some(f.industry.to_owned()),
-                high_tech_field: (!f.field.is_empty() && tech).then(|| f.field.to_owned()),
-                reported_year: Some(year),
-            },
-            figures: EnterpriseYear {
-                uscc: f.uscc.clone(),
-                year,
-                org_unit_code: Some(f.org.to_owned()),
-                employees: Some(employees),
-                tech_staff: Some(tech_staff),
-                sales_revenue: Some(main),
-                main_business_revenue: Some(main),
-                total_revenue: Some(total),
-                high_tech_revenue: Some(high_tech_revenue),
-                total_assets: Some(assets),
-                total_liabilities: Some(liabilities),
-                total_cost: Some(cost),
-                rd_expense: Some(rd),
-                domestic_rd_expense: Some(domestic),
-                ip_class1: Some(if tech { rng.range(0, 4) } else { 0 }),
-                ip_class2: Some(if tech { rng.range(2, 15) } else { rng.range(0, 3) }),
-                rd_institution_level: rd_level,
-                achievements_transformed: Some(if tech { rng.range(0, 5) } else { 0 }),
-                above_scale_industrial: None,
-            },
-        });
     }
 }
 

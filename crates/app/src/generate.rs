@@ -5,9 +5,15 @@
 //! 规上工业 ≈ 250 units dominated by petrochemicals; Liaoning: R&D intensity 1.8–2.2 %, 技术合同 +15–20 % a
 //! year). Every name carries 演示/合成 so that synthetic rows can never pass for real ones.
 
+use std::collections::BTreeSet;
+use std::ops::RangeInclusive;
+
 use jiff::civil::Date;
 use plantrack_core::qualify::Uscc;
+use plantrack_store::enterprises::{Enterprise, EnterpriseYear, EnterpriseYearRow};
 use rust_decimal::Decimal;
+
+pub mod province;
 
 /// A small, fast, seedable generator (SplitMix64): the same seed gives the same data on every platform and
 /// with every version of the `rand` crate.
@@ -155,6 +161,110 @@ pub fn wan(cents: i64) -> Decimal {
 /// Round to two decimals (万元 to the 100 元).
 pub fn round2(d: Decimal) -> Decimal {
     d.round_dp(2)
+}
+
+/// One synthetic enterprise (of the demo or of `plantrack gen`), before its rows are written.
+#[derive(Debug, Clone)]
+pub struct Firm {
+    /// 统一社会信用代码.
+    pub uscc: String,
+    /// Name (marked 演示).
+    pub name: String,
+    /// Org-unit code.
+    pub org: &'static str,
+    /// GB/T 4754 class code.
+    pub industry: &'static str,
+    /// 高新技术领域 (empty: none).
+    pub field: &'static str,
+    /// 成立日期.
+    pub founded: Date,
+    /// 规上工业: a manufacturing firm with ≥ 2000 万元 main-business revenue every year.
+    pub above_scale: bool,
+    /// Base-year (2017) main-business revenue in 万元.
+    pub revenue: Decimal,
+    /// Base-year employees.
+    pub employees: i64,
+    /// Years with an R&D institution (研发机构级别 in that year's figures).
+    pub rd_years: BTreeSet<i32>,
+    /// Years with a 科技型中小企业 registration (for the tech-SME profile of the figures).
+    pub sme_years: BTreeSet<i32>,
+    /// Holds (or held) a 高新技术企业 certificate.
+    pub high_tech: bool,
+}
+
+/// Yearly figures of `years` (the demo's 2020: the year's estimate as reported in the autumn), one row per year
+/// from the founding year on, handed to `emit`.
+pub fn figures(rng: &mut Rng, f: &Firm, years: RangeInclusive<i32>, mut emit: impl FnMut(EnterpriseYearRow)) {
+    let first = *years.start();
+    let mut revenue = f.revenue;
+    let mut employees = f.employees;
+    for year in years {
+        if i32::from(f.founded.year()) > year {
+            continue;
+        }
+        if year > first {
+            revenue = round2(revenue * rng.factor(120) * Decimal::new(106, 2));
+            employees = (employees * rng.range(95, 112) / 100).max(5);
+        }
+        if f.above_scale && revenue < Decimal::from(2_200) {
+            revenue = Decimal::from(2_200);
+        }
+        let tech = f.high_tech || f.sme_years.contains(&year);
+        let tech_share = if tech { rng.range(15, 40) } else { rng.range(2, 12) };
+        let tech_staff = (employees * tech_share / 100).max(1);
+        let rd_share = if tech { rng.range(35, 80) } else { rng.range(0, 25) };
+        let rd = round2(revenue * Decimal::new(rd_share, 3));
+        let domestic = round2(rd * Decimal::new(rng.range(850, 1000), 3));
+        let main = revenue;
+        let total = round2(revenue * Decimal::new(rng.range(1000, 1080), 3));
+        let high_tech_revenue = if f.high_tech {
+            round2(total * Decimal::new(rng.range(620, 900), 3))
+        } else if tech {
+            round2(total * Decimal::new(rng.range(100, 500), 3))
+        } else {
+            Decimal::ZERO
+        };
+        let assets = round2(revenue * Decimal::new(rng.range(800, 1600), 3));
+        let liabilities = round2(assets * Decimal::new(rng.range(300, 700), 3));
+        let cost = round2(total * Decimal::new(rng.range(820, 960), 3));
+        let rd_level = if f.rd_years.contains(&year) {
+            Some((*rng.pick(&["市级", "市级", "省级", "国家级"])).to_owned())
+        } else {
+            None
+        };
+        emit(EnterpriseYearRow {
+            enterprise: Enterprise {
+                uscc: f.uscc.clone(),
+                name: f.name.clone(),
+                founded_on: Some(f.founded),
+                org_unit_code: Some(f.org.to_owned()),
+                industry_code: Some(f.industry.to_owned()),
+                high_tech_field: (!f.field.is_empty() && tech).then(|| f.field.to_owned()),
+                reported_year: Some(year),
+            },
+            figures: EnterpriseYear {
+                uscc: f.uscc.clone(),
+                year,
+                org_unit_code: Some(f.org.to_owned()),
+                employees: Some(employees),
+                tech_staff: Some(tech_staff),
+                sales_revenue: Some(main),
+                main_business_revenue: Some(main),
+                total_revenue: Some(total),
+                high_tech_revenue: Some(high_tech_revenue),
+                total_assets: Some(assets),
+                total_liabilities: Some(liabilities),
+                total_cost: Some(cost),
+                rd_expense: Some(rd),
+                domestic_rd_expense: Some(domestic),
+                ip_class1: Some(if tech { rng.range(0, 4) } else { 0 }),
+                ip_class2: Some(if tech { rng.range(2, 15) } else { rng.range(0, 3) }),
+                rd_institution_level: rd_level,
+                achievements_transformed: Some(if tech { rng.range(0, 5) } else { 0 }),
+                above_scale_industrial: None,
+            },
+        });
+    }
 }
 
 #[cfg(test)]

@@ -100,6 +100,9 @@ pub enum Command {
     Extract(extract::ExtractArgs),
     /// Fill the store with a synthetic demo district (演示数据, clearly labelled) to see a living plan.
     Demo(demo::DemoArgs),
+    /// Write a synthetic province (合成数据: 1 province, 14 cities, 100 districts) as import files (CSV).
+    #[command(name = "gen")]
+    Gen(generate::GenArgs),
     /// Serve the web application and the JSON API (the main job).
     Serve(serve::ServeArgs),
     /// Manage users (用户).
@@ -133,6 +136,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(a) => report::run(&a, &cli.store),
         Command::Remind(a) => remind::run(&a, &cli.store),
         Command::Demo(a) => demo::run(&a, &cli.store),
+        Command::Gen(a) => generate::run(&a),
         Command::Serve(a) => serve::run(&a, &cli.store),
         Command::User(c) => user::run(c, &cli.store),
         Command::Token(c) => token::run(c, &cli.store),
@@ -182,6 +186,7 @@ pub mod demo;
 pub mod evaluate;
 pub mod export;
 pub mod extract;
+pub mod generate;
 pub mod import;
 pub mod plan;
 pub mod remind;
