@@ -119,6 +119,8 @@ pub enum Permission<'a> {
     ManageSupervision,
     /// Users, roles, departments, tokens (账户管理).
     ManageAccounts,
+    /// Draft a new plan from a policy text and store it (规划起草): admin.
+    ManagePlans,
 }
 
 impl Principal {
@@ -243,6 +245,7 @@ mod tests {
         assert!(p.can(&Permission::ViewAudit));
         assert!(p.can(&Permission::CommentAndApprove));
         assert!(!p.can(&Permission::EditRegistries));
+        assert!(!p.can(&Permission::ManagePlans));
         assert!(!p.can(&Permission::ActForDepartment("keji")));
     }
 
@@ -252,6 +255,7 @@ mod tests {
         for perm in [
             Permission::ManageAccounts,
             Permission::ManageSupervision,
+            Permission::ManagePlans,
             Permission::EditRegistries,
             Permission::ActForDepartment("any"),
             Permission::EditEnterprise("any"),

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod auth;
 pub mod clock;
 pub mod demo;
+pub mod drafts;
 pub mod enterprises;
 pub mod error;
 pub mod export;

@@ -23,6 +23,7 @@ use plantrack_store::derive::Evidence;
 use plantrack_store::facts::RegistryFacts;
 use plantrack_store::observations::Observation;
 use plantrack_store::org::OrgUnit as StoredOrgUnit;
+use plantrack_store::plans::PlanFile;
 use plantrack_store::{ListQuery, Store, Stored};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
@@ -46,15 +47,20 @@ pub fn embedded_plan_key() -> Result<String, AppError> {
     Ok(plan.meta().id.to_string())
 }
 
-/// The current plan: the latest stored revision of the embedded plan's key (or the only stored plan), else the
-/// embedded plan file; its org units extended with every org unit of the store (so that a province's districts
-/// roll up although the plan file names only its own city).
-pub async fn current_plan(store: &Store) -> Result<CurrentPlan, AppError> {
+/// The stored plan file in force: the latest revision of the embedded plan's key, else the first stored plan that
+/// is not a draft; `None` when the embedded plan file is in force. Drafts (issue 7) are never in force.
+pub async fn plan_file_in_force(store: &Store) -> Result<Option<Stored<PlanFile>>, AppError> {
     let key = embedded_plan_key()?;
-    let stored = match store.current_plan_file(&key).await? {
+    Ok(match store.current_plan_file(&key).await? {
         Some(f) => Some(f),
-        None => store.plan_files().await?.into_iter().next(),
-    };
+        None => store.plan_files().await?.into_iter().find(|f| !f.record.draft),
+    })
+}
+
+/// The current plan: [`plan_file_in_force`], else the embedded plan file; its org units extended with every org
+/// unit of the store (so that a province's districts roll up although the plan file names only its own city).
+pub async fn current_plan(store: &Store) -> Result<CurrentPlan, AppError> {
+    let stored = plan_file_in_force(store).await?;
     let (text, origin) = match stored {
         Some(f) => (
             f.record.content.clone(),

@@ -109,10 +109,10 @@ pub fn migrations(backend: Backend) -> Vec<Migration> {
     use sqlx::SqlSafeStr;
     match backend {
         Backend::Sqlite => {
-            migrations!("sqlite": 1 "registries", 2 "supervision", 3 "award_rank", 4 "drop_year_index")
+            migrations!("sqlite": 1 "registries", 2 "supervision", 3 "award_rank", 4 "drop_year_index", 5 "plan_draft")
         }
         Backend::Postgres => {
-            migrations!("postgres": 1 "registries", 2 "supervision", 3 "award_rank", 4 "drop_year_index")
+            migrations!("postgres": 1 "registries", 2 "supervision", 3 "award_rank", 4 "drop_year_index", 5 "plan_draft")
         }
     }
 }

@@ -1,5 +1,8 @@
 //! Stored plan files (计划文件), versioned: saving a plan adds a revision; the highest revision is current.
 //! The store keeps the text as uploaded; parsing and validation are `core::plan`'s job.
+//!
+//! Several plans may be stored side by side (each under its own key). A plan drafted from a policy text is stored
+//! with `draft` set (migration 5): it is kept, listed and downloadable, but never taken for the plan in force.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -21,9 +24,11 @@ pub struct PlanFile {
     pub sha256: String,
     /// Why this revision (修订说明).
     pub note: Option<String>,
+    /// A draft (草稿) drafted from a policy text: stored and listed, never the plan in force.
+    pub draft: bool,
 }
 record!(PlanFile, "plan_file", key(plan_key, revision), search(plan_key, note), order "plan_key, revision desc",
-    { plan_key, revision, content, sha256, note });
+    { plan_key, revision, content, sha256, note, draft });
 
 impl Tx {
     /// Save `content` as the next revision of `plan_key`, unless it equals the current revision's text
@@ -33,6 +38,39 @@ impl Tx {
         plan_key: &str,
         content: &str,
         note: Option<&str>,
+    ) -> Result<Stored<PlanFile>, StoreError> {
+        self.save_plan_revision(plan_key, content, note, false).await
+    }
+
+    /// Store `content` as a new draft plan under `plan_key`, which must not be taken by any stored plan (a draft
+    /// never adds a revision to another plan, least of all to the plan in force).
+    pub async fn save_draft_plan_file(
+        &mut self,
+        plan_key: &str,
+        content: &str,
+        note: Option<&str>,
+    ) -> Result<Stored<PlanFile>, StoreError> {
+        if self.plan_key_taken(plan_key).await? {
+            return Err(StoreError::Conflict {
+                kind: crate::error::ConflictKind::Duplicate,
+                entity: "plan_file".into(),
+            });
+        }
+        self.save_plan_revision(plan_key, content, note, true).await
+    }
+
+    /// Whether any revision of a plan is stored under `plan_key` (read inside the unit of work, so that the key a
+    /// draft is given is checked in the same transaction that writes it).
+    pub async fn plan_key_taken(&mut self, plan_key: &str) -> Result<bool, StoreError> {
+        Ok(current_plan(self.conn(), plan_key).await?.is_some())
+    }
+
+    async fn save_plan_revision(
+        &mut self,
+        plan_key: &str,
+        content: &str,
+        note: Option<&str>,
+        draft: bool,
     ) -> Result<Stored<PlanFile>, StoreError> {
         let current = current_plan(self.conn(), plan_key).await?;
         let sha256 = hex::encode(Sha256::digest(content.as_bytes()));
@@ -48,6 +86,7 @@ impl Tx {
             content: content.to_owned(),
             sha256,
             note: note.map(str::to_owned),
+            draft,
         };
         self.insert(&file).await
     }

@@ -662,6 +662,45 @@ async fn plan_files_are_versioned() {
                 .collect::<Vec<_>>(),
             [("p", 2), ("q", 1)]
         );
+        assert!(plans.iter().all(|p| !p.record.draft));
+    });
+}
+
+#[tokio::test]
+async fn draft_plans_are_stored_beside_the_others_and_never_take_their_key() {
+    for_each_backend!(|db| {
+        let store = &db.store;
+        let mut tx = store.begin(Actor::user("admin")).await.unwrap();
+        tx.save_plan_file("p", "a = 1\n", None).await.unwrap();
+        let d = tx
+            .save_draft_plan_file("draft_p", "a = 2\n", Some("起草"))
+            .await
+            .unwrap();
+        assert!(tx.plan_key_taken("draft_p").await.unwrap());
+        assert!(!tx.plan_key_taken("draft_q").await.unwrap());
+        // A draft under a taken key — a draft or the plan in force — is refused, not a new revision.
+        for key in ["p", "draft_p"] {
+            let err = tx.save_draft_plan_file(key, "a = 3\n", None).await.unwrap_err();
+            assert!(matches!(err, StoreError::Conflict { .. }), "{key}: {err}");
+        }
+        tx.commit().await.unwrap();
+        assert!(d.record.draft && d.record.revision == 1);
+        let plans = store.plan_files().await.unwrap();
+        let summary: Vec<_> = plans
+            .iter()
+            .map(|p| (p.record.plan_key.as_str(), p.record.revision, p.record.draft))
+            .collect();
+        assert_eq!(summary, [("draft_p", 1, true), ("p", 1, false)]);
+        assert_eq!(
+            store
+                .current_plan_file("p")
+                .await
+                .unwrap()
+                .unwrap()
+                .record
+                .content,
+            "a = 1\n"
+        );
     });
 }
 

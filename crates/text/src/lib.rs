@@ -17,5 +17,5 @@ pub use extract::{Comparator, DeadlineSource, ExtractedTarget, Extraction, Extra
 pub use indicators::{KnownIndicator, recognise};
 pub use normalize::{NormalizedText, OffsetMap, normalize};
 pub use numbers::{Bound, Quantity, parse_quantity};
-pub use plan_draft::draft_plan_toml;
+pub use plan_draft::{DraftOptions, default_plan_id, draft_plan_toml, draft_plan_toml_with};
 pub use structure::{NodeKind, SectionKind, TaskNode};

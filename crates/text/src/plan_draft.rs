@@ -441,8 +441,31 @@ fn plan_years(e: &Extraction) -> Years {
     Years { first, last }
 }
 
+/// What a reviewer decided before drafting (the web's review step): the plan's id and which targets go in.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DraftOptions<'a> {
+    /// `[plan] id`; by default [`default_plan_id`].
+    pub plan_id: Option<&'a str>,
+    /// Indexes into [`Extraction::targets`] of the accepted targets; `None` drafts them all. Target ids of new
+    /// indicators keep their number in the whole extraction (`target_3` stays `target_3`), so that a draft of a
+    /// subset reads like the full one.
+    pub targets: Option<&'a [usize]>,
+}
+
+/// The id a draft gets unless told otherwise: `draft_FIRST_LAST` (the plan period's years).
+pub fn default_plan_id(e: &Extraction) -> String {
+    let years = plan_years(e);
+    format!("draft_{}_{}", years.first, years.last)
+}
+
 /// Writes the draft plan file for an extraction. `source` names the text it came from (for the header).
 pub fn draft_plan_toml(e: &Extraction, source: &str) -> String {
+    draft_plan_toml_with(e, source, DraftOptions::default())
+}
+
+/// [`draft_plan_toml`] with a chosen id and only the accepted targets (indexes out of range are ignored).
+pub fn draft_plan_toml_with(e: &Extraction, source: &str, options: DraftOptions<'_>) -> String {
+    let accepted = |n: usize| options.targets.is_none_or(|list| list.contains(&n));
     let mut out = String::new();
     // `write!` into a String cannot fail; the results are ignored on purpose.
     let years = plan_years(e);
@@ -476,7 +499,7 @@ pub fn draft_plan_toml(e: &Extraction, source: &str) -> String {
     let _ = writeln!(
         out,
         "id = {}",
-        q(&format!("draft_{}_{}", years.first, years.last))
+        q(&options.plan_id.map_or_else(|| default_plan_id(e), str::to_owned))
     );
     let _ = writeln!(out, "title_zh = {}", q(&plan_title(title)));
     let _ = writeln!(out, "title_en = {}", q("REVIEW: English title"));
@@ -554,7 +577,7 @@ pub fn draft_plan_toml(e: &Extraction, source: &str) -> String {
     if let Some(name) = &issuer {
         departments.push(("issuer".to_owned(), name.clone(), true));
     }
-    for t in &e.targets {
+    for (_, t) in e.targets.iter().enumerate().filter(|(n, _)| accepted(*n)) {
         if let Some(lead) = &t.lead_department
             && !departments.iter().any(|(_, n, _)| n == lead)
         {
@@ -587,7 +610,7 @@ pub fn draft_plan_toml(e: &Extraction, source: &str) -> String {
     let mut targets_out = String::new();
     let mut not_drafted = String::new();
     let mut target_ids: Vec<String> = Vec::new();
-    for (n, t) in e.targets.iter().enumerate() {
+    for (n, t) in e.targets.iter().enumerate().filter(|(n, _)| accepted(*n)) {
         if t.comparator == Comparator::Multiple {
             let _ = writeln!(
                 not_drafted,
@@ -1021,6 +1044,41 @@ mod tests {
         let t = &plan.targets()[0];
         assert_eq!((t.value, t.unit.as_str()), (Decimal::from(5_200_000), "万元"));
         assert!(plan.departments().iter().any(|d| d.name_zh == "市税务局"));
+    }
+
+    #[test]
+    fn a_reviewed_subset_drafts_only_the_accepted_targets_under_the_chosen_id() {
+        let e = extract(SEED);
+        assert_eq!(default_plan_id(&e), "draft_2018_2020");
+        let draft = draft_plan_toml_with(
+            &e,
+            "seed",
+            DraftOptions {
+                plan_id: Some("draft_2018_2020_2"),
+                targets: Some(&[0, 3, 7, 99]),
+            },
+        );
+        let plan = check(&draft);
+        assert_eq!(plan.meta().id.to_string(), "draft_2018_2020_2");
+        let ids: Vec<String> = plan.targets().iter().map(|t| t.id.to_string()).collect();
+        assert_eq!(
+            ids,
+            [
+                "rd_intensity",
+                "high_tech_enterprises",
+                "industrial_tech_institutes"
+            ]
+        );
+        // Nothing accepted: still a readable plan (the task tree), with no targets.
+        let none = check(&draft_plan_toml_with(
+            &e,
+            "seed",
+            DraftOptions {
+                plan_id: None,
+                targets: Some(&[]),
+            },
+        ));
+        assert!(none.targets().is_empty() && !none.task_areas().is_empty());
     }
 
     #[test]

@@ -135,7 +135,11 @@ pub fn is_api(path: &str) -> bool {
 
 /// The largest body accepted on a path: file uploads get more room than forms and JSON.
 pub fn body_limit(state: &AppState, path: &str) -> usize {
-    if path.starts_with("/imports") || path.starts_with("/api/v1/imports/") {
+    if path.starts_with("/imports")
+        || path.starts_with("/api/v1/imports/")
+        || path.starts_with("/plans/")
+        || path == "/api/v1/extract"
+    {
         state.config().max_upload_bytes
     } else {
         state.config().max_body_bytes

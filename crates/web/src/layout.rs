@@ -85,6 +85,10 @@ pub const NAV: &[NavEntry] = &[
         link: |p| p.can(&Permission::EditRegistries).then(|| "/imports".into()),
     },
     NavEntry {
+        key: "nav.plans",
+        link: |p| internal(p).then(|| "/plans".into()),
+    },
+    NavEntry {
         key: "nav.audit",
         link: |p| p.can(&Permission::ViewAudit).then(|| "/audit".into()),
     },

@@ -37,6 +37,8 @@ pub enum Access {
     Accounts,
     /// Supervision management — issue reports, decide appeals: admin (`ManageSupervision`).
     ManageSupervision,
+    /// Drafting a new plan from a policy text (规划起草): admin (`ManagePlans`).
+    ManagePlans,
 }
 
 /// One route: method, path (axum syntax), declared access, and the handler.
@@ -138,6 +140,20 @@ pub fn routes() -> Vec<RouteDef> {
         }),
         r("GET", "/imports/templates/{kind}", A::Internal, || {
             get(pages::imports::template)
+        }),
+        // Stored plans, and drafting a new one from a policy text (issue 7). `/plans/new` is matched before
+        // `/plans/{plan}` (a static segment wins in axum).
+        r("GET", "/plans", A::Internal, || get(pages::plans::list)),
+        r("GET", "/plans/new", A::ManagePlans, || get(pages::drafts::form)),
+        r("POST", "/plans/new", A::ManagePlans, || {
+            post(pages::drafts::review)
+        }),
+        r("POST", "/plans/accept", A::ManagePlans, || {
+            post(pages::drafts::accept)
+        }),
+        r("GET", "/plans/{plan}", A::Internal, || get(pages::plans::show)),
+        r("GET", "/plans/{plan}/file", A::Internal, || {
+            get(pages::plans::download)
         }),
         // Audit log.
         r("GET", "/audit", A::Audit, || get(pages::audit::list)),
@@ -260,6 +276,9 @@ pub fn routes() -> Vec<RouteDef> {
         }),
         r("POST", "/api/v1/imports/{kind}", A::EditRegistries, || {
             post(api::imports::import)
+        }),
+        r("POST", "/api/v1/extract", A::ManagePlans, || {
+            post(api::extract::extract)
         }),
         r("GET", "/api/v1/audit", A::Audit, || get(api::audit::list)),
         r("GET", "/api/v1/{registry}", A::Internal, || {

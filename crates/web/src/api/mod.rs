@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod enterprises;
+pub mod extract;
 pub mod imports;
 pub mod observations;
 pub mod plan;
@@ -90,6 +91,7 @@ impl Modify for Security {
         enterprises::evaluation,
         observations::upsert,
         imports::import,
+        extract::extract,
         audit::list,
         registries::list,
         registries::create,
@@ -107,6 +109,7 @@ impl Modify for Security {
         (name = "registries", description = "Registries (台账): talents, platforms, contracts, financing, funding, achievements"),
         (name = "data", description = "Observations and imports (数据填报与导入)"),
         (name = "audit", description = "Audit log (审计日志)"),
+        (name = "plans", description = "Drafting a plan from a policy text (规划起草)"),
     )
 )]
 pub struct ApiDoc;

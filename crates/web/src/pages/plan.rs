@@ -45,10 +45,27 @@ pub struct Section {
     pub tasks: Vec<TaskView>,
 }
 
+/// What the page says about a stored plan shown at `/plans/{key}` (the plan in force at `/plan` has none).
+pub struct StoredInfo {
+    /// The plan's key.
+    pub key: String,
+    /// Current revision.
+    pub revision: i64,
+    /// A draft (never in force).
+    pub draft: bool,
+    /// The plan the dashboard tracks.
+    pub in_force: bool,
+    /// Why this revision.
+    pub note: String,
+}
+
 #[derive(Template)]
 #[template(path = "plan.html")]
-struct PlanPage {
+pub(crate) struct PlanPage {
     c: Chrome,
+    /// Target pages show the plan in force: only its targets link to them.
+    link_targets: bool,
+    stored: Option<StoredInfo>,
     title: String,
     bodies: String,
     period: String,
@@ -97,12 +114,23 @@ fn task_view(plan: &Plan, tr: Tr, t: &Task) -> TaskView {
 
 /// `GET /plan`.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let tr = Tr::new(ctx.lang);
     let g = state.generation().await.or_page(&ctx)?;
     let plan = plantrack_app::plan::view_plan(&ctx.principal, &g.plan).or_page(&ctx)?;
+    Ok(render(&plan_page(
+        Chrome::new(&ctx, "plan.title", "plan"),
+        Tr::new(ctx.lang),
+        plan,
+        None,
+    )))
+}
+
+/// The plan page of `plan`, with what is known about it as a stored plan.
+pub(crate) fn plan_page(c: Chrome, tr: Tr, plan: &Plan, stored: Option<StoredInfo>) -> PlanPage {
     let m = plan.meta();
-    let page = PlanPage {
-        c: Chrome::new(&ctx, "plan.title", "plan"),
+    PlanPage {
+        c,
+        link_targets: stored.as_ref().is_none_or(|s| s.in_force),
+        stored,
         title: tr.pick(&m.title_zh, &m.title_en).to_owned(),
         bodies: format!(
             "{} · {}",
@@ -151,6 +179,5 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
                 tasks: s.tasks.iter().map(|t| task_view(plan, tr, t)).collect(),
             })
             .collect(),
-    };
-    Ok(render(&page))
+    }
 }

@@ -22,7 +22,7 @@ fn allowed(access: Access, role: Option<Role>, own: bool) -> bool {
         (A::SignedIn, Some(_)) => true,
         (A::Internal, Some(r)) => matches!(r, R::Admin | R::Department | R::Leader),
         (A::Audit, Some(r)) => matches!(r, R::Admin | R::Leader),
-        (A::EditRegistries | A::Accounts | A::ManageSupervision, Some(r)) => r == R::Admin,
+        (A::EditRegistries | A::Accounts | A::ManageSupervision | A::ManagePlans, Some(r)) => r == R::Admin,
         (A::EnterData, Some(r)) => matches!(r, R::Admin | R::Department),
         (A::OwnDepartment, Some(r)) => r == R::Admin || (r == R::Department && own),
         (A::ViewEnterprise, Some(r)) => {
@@ -77,6 +77,7 @@ fn cases(method: &str, path: &str, fx: &Fixtures) -> Vec<Case> {
                 .replace("{inspection}", "2019q3")
                 .replace("{n}", "1")
                 .replace("{no}", "1")
+                .replace("{plan}", "shuangtaizi_2018_2020")
         };
         out.push(Case {
             method: method.clone(),

@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod authz;
+mod drafts;
 mod e2e;
 mod helpers;
 mod pages;

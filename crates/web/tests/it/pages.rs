@@ -67,12 +67,16 @@ async fn every_page_renders_without_raw_catalog_keys() {
             "/audit".into(),
             "/accounts".into(),
             "/accounts/new".into(),
+            "/plans".into(),
+            "/plans/new".into(),
+            "/plans/shuangtaizi_2018_2020".into(),
         ] {
             let r = admin.http.get(format!("{base}{page}")).send().await.unwrap();
             assert_eq!(r.status(), 200, "{lang} {page}");
             let html = r.text().await.unwrap();
             for prefix in [
                 "nav.", "dash.", "ent.", "reg.", "target.", "common.", "field.", "pool.", "acc.", "import.",
+                "plans.", "draft.",
             ] {
                 let raw = format!(">{prefix}");
                 assert!(!html.contains(&raw), "{lang} {page} shows a raw key {prefix}…");
