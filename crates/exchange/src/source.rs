@@ -78,16 +78,17 @@ pub fn detect(bytes: &[u8], file_name: &str) -> Result<Format, Problem> {
 }
 
 /// Decode CSV bytes to UTF-8 text.
-pub fn decode_text(bytes: Vec<u8>) -> Result<(Vec<u8>, Encoding), Problem> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return match std::str::from_utf8(rest) {
-            Ok(_) => Ok((rest.to_vec(), Encoding::Utf8)),
-            Err(e) => Err(file_problem(
-                format!("文件声明为 UTF-8,但第 {} 字节起不是 UTF-8", e.valid_up_to() + 3),
-                format!(
-                    "the file declares UTF-8 but is not UTF-8 from byte {}",
-                    e.valid_up_to() + 3
-                ),
+pub fn decode_text(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Encoding), Problem> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(&bytes[3..]).map_err(|e| e.valid_up_to() + 3) {
+            Ok(_) => {
+                // In place: a large file is not copied.
+                bytes.drain(..3);
+                Ok((bytes, Encoding::Utf8))
+            }
+            Err(at) => Err(file_problem(
+                format!("文件声明为 UTF-8,但第 {at} 字节起不是 UTF-8"),
+                format!("the file declares UTF-8 but is not UTF-8 from byte {at}"),
             )),
         };
     }

@@ -29,7 +29,13 @@ pub struct ImportArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    /// Largest file accepted, in MB (the file is held in memory while it is read; a CSV is parsed as a stream).
+    #[arg(long, env = "PLANTRACK_IMPORT_MAX_MB", value_name = "MB", default_value_t = DEFAULT_MAX_MB)]
+    pub max_size: u64,
 }
+
+/// The default size limit: the use case's own ([`plantrack_app::import::MAX_FILE_BYTES`]).
+const DEFAULT_MAX_MB: u64 = (plantrack_app::import::MAX_FILE_BYTES / (1024 * 1024)) as u64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
@@ -47,6 +53,18 @@ pub fn parse_kind(s: &str) -> Result<Kind, String> {
 const MAX_PRINTED: usize = 200;
 
 pub fn run(args: &ImportArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
+    // Refused before it is read, so that a huge file costs no memory.
+    let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
+    let limit = args.max_size.min(DEFAULT_MAX_MB).saturating_mul(1024 * 1024);
+    if size > limit {
+        let (mb, max) = (size.div_ceil(1024 * 1024), limit / (1024 * 1024));
+        return Err(BadInput(format!(
+            "{}: 文件过大({mb} MB,上限 {max} MB),未导入;请拆分文件后分批导入 / the file is too large ({mb} MB, \
+             limit {max} MB); nothing was imported — split it and import the parts",
+            args.file.display()
+        ))
+        .into());
+    }
     let bytes = std::fs::read(&args.file).map_err(|e| {
         BadInput(format!(
             "{}: 无法读取文件 / cannot read the file: {e}",
