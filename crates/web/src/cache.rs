@@ -8,9 +8,16 @@
 //! instance, and nothing older than the data a request could read is ever served.
 //!
 //! Within a generation each entry is computed once even under concurrent requests (`tokio::sync::OnceCell` per key).
+//!
+//! Under load the version check itself is the one cost left on a cached page (a round trip to the database —
+//! on SQLite through sqlx's connection worker thread: about half the CPU of a cached dashboard). Concurrent
+//! checks are therefore coalesced ([`VersionReads`]): a request uses the result of a read that *began after the
+//! request arrived*, so it still sees every write committed before it arrived, but a burst of requests shares one
+//! read instead of each making its own.
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use plantrack_app::AppError;
@@ -79,12 +86,52 @@ impl Generation {
     }
 }
 
+/// Coalesced reads of the data version: one read at a time; a caller takes the last result if that read began
+/// after the caller arrived, and otherwise makes the next read (which then serves everyone queued behind it).
+#[derive(Default)]
+pub struct VersionReads {
+    /// How many reads have begun (the sequence number of the latest).
+    begun: AtomicU64,
+    /// The latest result with its sequence number; the lock is held for the duration of a read.
+    last: tokio::sync::Mutex<Option<(u64, String)>>,
+}
+
+impl VersionReads {
+    /// The data version as of a moment after this call began, from `read` or from a read that began after this
+    /// call did. Errors are returned to the caller that made the read and not kept.
+    pub async fn read<F, Fut>(&self, read: F) -> Result<String, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<String, AppError>>,
+    {
+        // Reads numbered above `seen` began after this point, so they see every write committed before it.
+        let seen = self.begun.load(Ordering::SeqCst);
+        let mut last = self.last.lock().await;
+        if let Some((seq, version)) = last.as_ref()
+            && *seq > seen
+        {
+            return Ok(version.clone());
+        }
+        let seq = self.begun.fetch_add(1, Ordering::SeqCst) + 1;
+        let version = read().await?;
+        *last = Some((seq, version.clone()));
+        Ok(version)
+    }
+
+    /// How many reads were made (for tests and diagnostics).
+    pub fn reads(&self) -> u64 {
+        self.begun.load(Ordering::SeqCst)
+    }
+}
+
 /// The current generation, replaced when the data version changes.
 #[derive(Default)]
 pub struct Cache {
     current: Mutex<Option<Arc<Generation>>>,
     /// Serialises building a new generation (loading the plan), so a burst after a write loads it once.
     building: tokio::sync::Mutex<()>,
+    /// The coalesced version checks.
+    versions: VersionReads,
 }
 
 fn same<K: Eq + Hash>(a: &K, b: &K) -> bool {
@@ -94,7 +141,10 @@ fn same<K: Eq + Hash>(a: &K, b: &K) -> bool {
 impl Cache {
     /// The generation for the store's current data version.
     pub async fn generation(&self, store: &Store) -> Result<Arc<Generation>, AppError> {
-        let version = store.data_version().await?;
+        let version = self
+            .versions
+            .read(|| async { Ok(store.data_version().await?) })
+            .await?;
         if let Some(g) = self.peek().filter(|g| same(&g.version, &version)) {
             return Ok(g);
         }
@@ -120,5 +170,99 @@ impl Cache {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_burst_of_version_checks_shares_reads() {
+        let reads = VersionReads::default();
+        let data = AtomicU64::new(7);
+        let read = || async {
+            tokio::task::yield_now().await;
+            Ok(data.load(Ordering::SeqCst).to_string())
+        };
+        let all = futures_join_all((0..50).map(|_| reads.read(read))).await;
+        assert!(all.iter().all(|v| v.as_deref().ok() == Some("7")));
+        // The first read, and one more for everyone who arrived while it ran.
+        assert_eq!(reads.reads(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_check_never_takes_a_read_that_began_before_it() {
+        let reads = Arc::new(VersionReads::default());
+        let data = Arc::new(AtomicU64::new(0));
+        let (release, wait) = tokio::sync::oneshot::channel::<()>();
+        // A read is in flight: it began before the write below and will report the old version.
+        let early = {
+            let (reads, data) = (reads.clone(), data.clone());
+            tokio::spawn(async move {
+                reads
+                    .read(|| async move {
+                        let v = data.load(Ordering::SeqCst).to_string();
+                        let _ = wait.await;
+                        Ok(v)
+                    })
+                    .await
+            })
+        };
+        while reads.reads() == 0 {
+            tokio::task::yield_now().await;
+        }
+        // A write commits, then a request arrives: it must see the write, not share the read in flight.
+        data.store(1, Ordering::SeqCst);
+        let late = {
+            let (reads, data) = (reads.clone(), data.clone());
+            tokio::spawn(async move {
+                reads
+                    .read(|| async move { Ok(data.load(Ordering::SeqCst).to_string()) })
+                    .await
+            })
+        };
+        tokio::task::yield_now().await;
+        let _ = release.send(());
+        assert_eq!(early.await.unwrap().unwrap(), "0");
+        assert_eq!(late.await.unwrap().unwrap(), "1");
+        assert_eq!(reads.reads(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_read_is_not_kept() {
+        let reads = VersionReads::default();
+        let failed = reads
+            .read(|| async { Err(AppError::Unexpected("database gone".into())) })
+            .await;
+        assert!(failed.is_err());
+        let ok = reads.read(|| async { Ok("3".to_owned()) }).await;
+        assert_eq!(ok.unwrap(), "3");
+    }
+
+    /// Polls every future to completion on the current task (no extra dependency for one test).
+    async fn futures_join_all<F: std::future::Future>(futs: impl Iterator<Item = F>) -> Vec<F::Output> {
+        let mut futs: Vec<std::pin::Pin<Box<F>>> = futs.map(Box::pin).collect();
+        let mut out: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
+        std::future::poll_fn(|cx| {
+            let mut pending = false;
+            for (f, o) in futs.iter_mut().zip(out.iter_mut()) {
+                if o.is_none() {
+                    match f.as_mut().poll(cx) {
+                        std::task::Poll::Ready(v) => *o = Some(v),
+                        std::task::Poll::Pending => pending = true,
+                    }
+                }
+            }
+            if pending {
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(())
+            }
+        })
+        .await;
+        out.into_iter().flatten().collect()
     }
 }

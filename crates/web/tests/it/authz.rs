@@ -33,15 +33,15 @@ fn allowed(access: Access, role: Option<Role>, own: bool) -> bool {
 }
 
 /// One concrete request of a route.
-struct Case {
-    method: Method,
-    path: String,
-    own: bool,
+pub(crate) struct Case {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) own: bool,
 }
 
 /// The concrete requests of a route: placeholders filled from the fixtures; registry routes for every registry;
 /// scoped routes with the caller's own scope and another one.
-fn cases(method: &str, path: &str, fx: &Fixtures) -> Vec<Case> {
+pub(crate) fn cases(method: &str, path: &str, fx: &Fixtures) -> Vec<Case> {
     let method: Method = method.parse().unwrap();
     let mut out = Vec::new();
     let registries: Vec<&str> = if path.contains("{registry}") {
