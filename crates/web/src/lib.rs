@@ -141,6 +141,21 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Warm the cache in the background: on a province-sized store the status table takes seconds to load, and
+    // the first visitor should not wait for it; start-up itself does not (the listener is already bound).
+    let warm = state.clone();
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        let result = async {
+            let g = warm.generation().await?;
+            warm.status_source(&g).await.map(|_| ())
+        }
+        .await;
+        match result {
+            Ok(()) => tracing::info!(ms = started.elapsed().as_millis(), "status table loaded"),
+            Err(e) => tracing::warn!(error = %e, "warming the cache failed; the first request will retry"),
+        }
+    });
     let app = router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
