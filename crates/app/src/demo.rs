@@ -154,15 +154,16 @@ async fn count<T: Record>(store: &Store) -> Result<i64, AppError> {
 }
 
 /// Whether the store holds no registry or observation rows (org units, departments, plans and accounts aside).
+/// Runs at every start of the server: one probe per table, not a count.
 pub async fn store_is_empty(store: &Store) -> Result<bool, AppError> {
-    Ok(count::<Enterprise>(store).await? == 0
-        && count::<Observation>(store).await? == 0
-        && count::<Talent>(store).await? == 0
-        && count::<Platform>(store).await? == 0
-        && count::<TechContract>(store).await? == 0
-        && count::<IpPledgeFinancing>(store).await? == 0
-        && count::<FiscalSupport>(store).await? == 0
-        && count::<Achievement>(store).await? == 0)
+    Ok(!(store.has_rows::<Enterprise>().await?
+        || store.has_rows::<Observation>().await?
+        || store.has_rows::<Talent>().await?
+        || store.has_rows::<Platform>().await?
+        || store.has_rows::<TechContract>().await?
+        || store.has_rows::<IpPledgeFinancing>().await?
+        || store.has_rows::<FiscalSupport>().await?
+        || store.has_rows::<Achievement>().await?))
 }
 
 /// `plantrack serve` on first run: fill an empty store with the demo data (seed [`DEMO_SEED`]); leave a store

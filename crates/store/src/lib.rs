@@ -244,6 +244,13 @@ impl Store {
         record::fetch_by_key::<T>(&mut conn, key).await
     }
 
+    /// Whether the table of `T` holds any row: one probe, however large the table (a `list` would count and
+    /// sort it — half a second on a province's 250,000 enterprises, at every start of the server).
+    pub async fn has_rows<T: Record>(&self) -> Result<bool, StoreError> {
+        let st = sql::Stmt::new(format!("select 1 as n from {} limit 1", T::ENTITY));
+        Ok(st.query(self.backend).fetch_optional(&self.pool).await?.is_some())
+    }
+
     /// List rows with search, filters and paging.
     pub async fn list<T: Record>(&self, q: &ListQuery) -> Result<Page<Stored<T>>, StoreError> {
         let mut conn = self.pool.acquire().await?;

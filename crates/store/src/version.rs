@@ -4,7 +4,11 @@
 //!
 //! - **SQLite**: writers are serialised (`begin immediate`) and every write appends to `audit_event` in the
 //!   same transaction, whose key is `autoincrement` (never reused). So `max(audit_event_id)` grows exactly in
-//!   commit order: equal maxima mean equal committed data.
+//!   commit order: equal maxima mean equal committed data. Events of accounts (`app_user`: sign-in, sign-out,
+//!   user changes; `api_token`) are left out: nothing cached depends on them, and on a province-sized store
+//!   every sign-in would otherwise throw away a status table that takes seconds to rebuild. The newest other
+//!   event is found by walking the key downwards (`order by … desc limit 1`), which stops at once unless a long
+//!   run of account events came last.
 //! - **PostgreSQL**: identity values are handed out at insert time, and transactions may commit out of that
 //!   order, so the maximum alone could miss a late commit of a lower id. The current MVCC snapshot
 //!   (`pg_current_snapshot()`: xmin, xmax and the in-progress list) changes whenever any transaction with an
@@ -16,10 +20,15 @@ use crate::sql::{Stmt, get};
 use crate::{Backend, Store, StoreError};
 
 impl Store {
-    /// The current data version: equal values mean no committed change in between (see the module doc).
+    /// The current data version: equal values mean no committed change in between, accounts aside (see the
+    /// module doc).
     pub async fn data_version(&self) -> Result<String, StoreError> {
         let sql = match self.backend {
-            Backend::Sqlite => "select cast(coalesce(max(audit_event_id), 0) as text) as v from audit_event",
+            Backend::Sqlite => {
+                "select cast(coalesce((select audit_event_id from audit_event \
+                 where entity not in ('app_user', 'api_token') \
+                 order by audit_event_id desc limit 1), 0) as text) as v"
+            }
             Backend::Postgres => "select cast(pg_current_snapshot() as text) as v",
         };
         let row = Stmt::new(sql).query(self.backend).fetch_one(&self.pool).await?;

@@ -717,6 +717,41 @@ fn user(name: &str, role: Role) -> AppUser {
 }
 
 #[tokio::test]
+async fn the_data_version_moves_with_data_and_on_sqlite_not_with_sign_ins() {
+    for_each_backend!(|db| {
+        let store = &db.store;
+        let v0 = store.data_version().await.unwrap();
+        let mut tx = store.begin(Actor::system()).await.unwrap();
+        let bob = tx.insert(&user("bob", Role::Admin)).await.unwrap();
+        tx.create_session(bob.id, SignedDuration::from_hours(8), None, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let v1 = store.data_version().await.unwrap();
+        if store.backend() == plantrack_store::Backend::Sqlite {
+            // Accounts and sign-ins change nothing a cached result is computed from.
+            assert_eq!(v0, v1, "an account and a sign-in moved the data version");
+        }
+        let mut tx = store.begin(Actor::user("bob")).await.unwrap();
+        tx.insert(&Talent {
+            name: "赵六".into(),
+            category: "其他".into(),
+            introduced_on: date(2019, 4, 1),
+            employer_uscc: None,
+            org_unit_code: "211102".into(),
+            note: None,
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let v2 = store.data_version().await.unwrap();
+        assert_ne!(v1, v2, "a registry write must move the data version");
+        // A second instance reads the same version.
+        assert_eq!(db.reopen().await.unwrap().data_version().await.unwrap(), v2);
+    });
+}
+
+#[tokio::test]
 async fn sessions_tokens_and_throttling_live_in_the_store() {
     for_each_backend!(|db| {
         let store = &db.store;

@@ -113,6 +113,23 @@ async fn create_read_update_delete_with_audit() {
 }
 
 #[tokio::test]
+async fn has_rows_says_whether_a_table_holds_any_row() {
+    for_each_backend!(|db| {
+        let store = &db.store;
+        assert!(!store.has_rows::<Talent>().await.unwrap());
+        let mut tx = store.begin(Actor::user("a")).await.unwrap();
+        let t = tx.insert(&talent("王五", date(2019, 1, 3))).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(store.has_rows::<Talent>().await.unwrap());
+        assert!(!store.has_rows::<Platform>().await.unwrap());
+        let mut tx = store.begin(Actor::user("a")).await.unwrap();
+        tx.delete::<Talent>(t.id, t.version).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(!store.has_rows::<Talent>().await.unwrap());
+    });
+}
+
+#[tokio::test]
 async fn a_stale_write_is_refused_not_lost() {
     for_each_backend!(|db| {
         let store = &db.store;
