@@ -18,6 +18,10 @@ use plantrack_app::status::{PlanData, StatusQuery, status};
 use plantrack_app::{Principal, Role};
 use plantrack_store::Store;
 
+/// The allocator the `plantrack` binary uses, so that the figure is the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn admin() -> Principal {
     Principal::User {
         id: 1,

@@ -52,14 +52,21 @@ pub fn is_above_scale_industrial(
     industry_code: Option<&str>,
     main_business_revenue: Option<Decimal>,
 ) -> bool {
-    if let Some(d) = designated {
-        return d;
-    }
-    let industrial = industry_code
+    designated
+        .unwrap_or_else(|| is_industrial(industry_code) && revenue_at_scale(year, main_business_revenue))
+}
+
+/// An industrial unit: GB/T 4754 sections B, C, D (the first part of the 规上工业 rule).
+pub(crate) fn is_industrial(industry_code: Option<&str>) -> bool {
+    industry_code
         .and_then(|c| IndustryCode::parse(c).ok())
-        .is_some_and(|c| c.is_industrial());
+        .is_some_and(|c| c.is_industrial())
+}
+
+/// 主营业务收入 at or above the year's threshold (the second part of the 规上工业 rule).
+pub(crate) fn revenue_at_scale(year: i32, main_business_revenue: Option<Decimal>) -> bool {
     let threshold = threshold_wan(i16::try_from(year).unwrap_or(i16::MAX));
-    industrial && main_business_revenue.is_some_and(|r| r >= threshold)
+    main_business_revenue.is_some_and(|r| r >= threshold)
 }
 
 impl Store {

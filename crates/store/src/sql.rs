@@ -275,7 +275,7 @@ pub fn decimal_text(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-fn bad_stored(col: &str, what: &str, value: &str) -> StoreError {
+pub(crate) fn bad_stored(col: &str, what: &str, value: &str) -> StoreError {
     StoreError::invalid(
         "",
         col,
