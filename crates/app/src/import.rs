@@ -19,8 +19,9 @@ use sha2::{Digest, Sha256};
 use crate::status::current_plan;
 use crate::{AppError, Permission, Principal};
 
-/// Rows parsed and written at a time.
-const BATCH_ROWS: usize = 5_000;
+/// Rows parsed and written at a time (several bulk statements of the store, so that it builds one while the
+/// database runs the previous).
+const BATCH_ROWS: usize = 50_000;
 /// Problems listed in a report (the total is always given).
 pub const MAX_LISTED_PROBLEMS: usize = 10_000;
 /// The largest upload accepted (a CSV is streamed; this bounds memory for the bytes themselves).

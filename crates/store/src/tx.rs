@@ -44,6 +44,10 @@ pub struct Tx {
     actor: Actor,
     now: Timestamp,
     backend: Backend,
+    /// Tables that were empty when this transaction's bulk import first wrote to them, with a hash of every
+    /// natural key imported since: a key whose hash is absent is certainly new, so only the others are looked
+    /// up (a first import of a million rows then makes no lookups). Cleared by any other write to a record.
+    pub(crate) fresh: std::collections::HashMap<&'static str, std::collections::HashSet<u64>>,
 }
 
 impl std::fmt::Debug for Tx {
@@ -65,6 +69,7 @@ impl Tx {
             actor,
             now,
             backend,
+            fresh: std::collections::HashMap::new(),
         }
     }
 

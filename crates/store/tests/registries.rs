@@ -361,6 +361,41 @@ async fn bulk_upsert_is_idempotent_and_audits_only_changes() {
     });
 }
 
+/// A first import into an empty table skips the lookups for keys it has not written yet; a key it has written
+/// in an earlier batch of the same transaction must still be found, so that it is updated or left alone, and
+/// counted so — and a write by another path in between ends the shortcut.
+#[tokio::test]
+async fn batches_of_one_import_into_an_empty_table_see_each_others_rows() {
+    for_each_backend!(|db| {
+        let store = &db.store;
+        let first: Vec<TechContract> = (0..1500).map(|i| contract(i, dec!(1))).collect();
+        let mut second: Vec<TechContract> = (1000..2500).map(|i| contract(i, dec!(1))).collect();
+        second[0].turnover = dec!(7.5); // contract 1000: changed
+        let mut tx = store.begin(Actor::user("importer")).await.unwrap();
+        let a = tx.import_rows(&first).await.unwrap();
+        let b = tx.import_rows(&second).await.unwrap();
+        assert_eq!((a.inserted, a.updated, a.unchanged), (1500, 0, 0));
+        // 1000..1500 were written by the first batch: one changed, 499 unchanged; 1500..2500 are new.
+        assert_eq!((b.inserted, b.updated, b.unchanged), (1000, 1, 499));
+        // Another path writes a row the import has not seen: the next batch must look it up.
+        tx.insert(&contract(9000, dec!(3))).await.unwrap();
+        let c = tx
+            .import_rows(&[contract(9000, dec!(3)), contract(9001, dec!(3))])
+            .await
+            .unwrap();
+        assert_eq!((c.inserted, c.updated, c.unchanged), (1, 0, 1));
+        tx.commit().await.unwrap();
+        let row = store
+            .find_by_key::<TechContract>(&[contract(1000, dec!(0)).contract_number.to_param()])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((row.record.turnover, row.version), (dec!(7.5), 2));
+        let all = store.list::<TechContract>(&ListQuery::all()).await.unwrap();
+        assert_eq!(all.total, 2502);
+    });
+}
+
 #[tokio::test]
 async fn a_bad_row_in_a_bulk_upsert_writes_nothing() {
     for_each_backend!(|db| {

@@ -432,10 +432,17 @@ async fn the_openapi_document_lists_every_api_route_the_router_serves() {
         let method = def.method.to_ascii_lowercase();
         // `{registry}` may be documented as one templated path or as one path per registry.
         let expanded: Vec<String> = if def.path.contains("{registry}") {
-            ["talents", "platforms", "contracts", "financing", "funding", "achievements"]
-                .iter()
-                .map(|r| def.path.replace("{registry}", r))
-                .collect()
+            [
+                "talents",
+                "platforms",
+                "contracts",
+                "financing",
+                "funding",
+                "achievements",
+            ]
+            .iter()
+            .map(|r| def.path.replace("{registry}", r))
+            .collect()
         } else {
             Vec::new()
         };
@@ -446,7 +453,11 @@ async fn the_openapi_document_lists_every_api_route_the_router_serves() {
             missing.push(format!("{} {}", def.method, def.path));
         }
     }
-    assert!(missing.is_empty(), "not in the OpenAPI document:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "not in the OpenAPI document:\n{}",
+        missing.join("\n")
+    );
     // The list alone names more than fifteen (method, path) pairs.
     assert!(checked >= 15, "only {checked} API routes");
     app.finish().await;
