@@ -385,17 +385,21 @@ async fn a_department_enters_its_own_data_and_nothing_else() {
     app.finish().await;
 }
 
-#[tokio::test]
-async fn the_openapi_document_is_served_and_describes_the_errors() {
-    let app = sqlite_app().await;
-    let v: serde_json::Value = client()
+async fn openapi_document(app: &crate::helpers::TestApp) -> serde_json::Value {
+    client()
         .get(format!("{}/api/v1/openapi.json", app.base()))
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_served_and_describes_the_errors() {
+    let app = sqlite_app().await;
+    let v = openapi_document(&app).await;
     assert!(v["openapi"].as_str().unwrap().starts_with("3."));
     assert!(v["paths"]["/api/v1/status"]["get"].is_object());
     assert!(v["components"]["schemas"]["ErrorBody"].is_object());
@@ -414,14 +418,7 @@ async fn the_openapi_document_is_served_and_describes_the_errors() {
 #[tokio::test]
 async fn the_openapi_document_lists_every_api_route_the_router_serves() {
     let app = sqlite_app().await;
-    let v: serde_json::Value = client()
-        .get(format!("{}/api/v1/openapi.json", app.base()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = openapi_document(&app).await;
     let paths = v["paths"].as_object().unwrap();
     let mut missing = Vec::new();
     let mut checked = 0;
