@@ -429,17 +429,10 @@ async fn the_openapi_document_lists_every_api_route_the_router_serves() {
         let method = def.method.to_ascii_lowercase();
         // `{registry}` may be documented as one templated path or as one path per registry.
         let expanded: Vec<String> = if def.path.contains("{registry}") {
-            [
-                "talents",
-                "platforms",
-                "contracts",
-                "financing",
-                "funding",
-                "achievements",
-            ]
-            .iter()
-            .map(|r| def.path.replace("{registry}", r))
-            .collect()
+            crate::helpers::REGISTRIES
+                .iter()
+                .map(|r| def.path.replace("{registry}", r))
+                .collect()
         } else {
             Vec::new()
         };

@@ -45,14 +45,7 @@ pub(crate) fn cases(method: &str, path: &str, fx: &Fixtures) -> Vec<Case> {
     let method: Method = method.parse().unwrap();
     let mut out = Vec::new();
     let registries: Vec<&str> = if path.contains("{registry}") {
-        vec![
-            "talents",
-            "platforms",
-            "contracts",
-            "financing",
-            "funding",
-            "achievements",
-        ]
+        crate::helpers::REGISTRIES.to_vec()
     } else {
         vec![""]
     };

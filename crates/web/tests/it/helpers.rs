@@ -274,3 +274,13 @@ pub fn form_token(html: &str) -> Option<String> {
     let rest = &html[i + 20..];
     Some(rest[..rest.find('"')?].to_owned())
 }
+
+/// The registries served under `/api/v1/{registry}` (issue 5 §4).
+pub(crate) const REGISTRIES: [&str; 6] = [
+    "talents",
+    "platforms",
+    "contracts",
+    "financing",
+    "funding",
+    "achievements",
+];
