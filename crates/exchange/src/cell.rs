@@ -201,6 +201,25 @@ fn float_decimal(f: f64) -> Result<Decimal, Reason> {
 }
 
 fn parse_number_text(raw: &str, money: bool) -> Result<Decimal, Reason> {
+    match plain_decimal(raw) {
+        Some(d) => Ok(d),
+        None => parse_written_number(raw, money),
+    }
+}
+
+/// The common case, read without copying: ASCII digits with at most one inner decimal point (`1234.5`). What it
+/// reads, [`parse_written_number`] reads the same (a property test holds them together).
+fn plain_decimal(raw: &str) -> Option<Decimal> {
+    let b = raw.as_bytes();
+    let plain = b.first()?.is_ascii_digit()
+        && b.last()?.is_ascii_digit()
+        && b.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && b.iter().filter(|c| **c == b'.').count() <= 1;
+    if plain { raw.parse().ok() } else { None }
+}
+
+/// A number as people write it: see [`amount_wan`].
+fn parse_written_number(raw: &str, money: bool) -> Result<Decimal, Reason> {
     let shown = raw.trim_matches(is_space);
     let half = halfwidth(shown);
     let mut s: String = half.chars().filter(|c| !is_space(*c)).collect();
@@ -625,6 +644,16 @@ mod tests {
             }
             let grouped = format!("{grouped}.{frac:02}万元");
             prop_assert_eq!(amount_wan(&t(&plain)).unwrap(), amount_wan(&t(&grouped)).unwrap());
+        }
+
+        /// The fast path for plain numbers reads exactly what the general reader reads, and takes nothing else.
+        #[test]
+        fn plain_numbers_read_as_the_general_reader_reads_them(s in "[0-9.]{1,32}", money: bool) {
+            let general = parse_written_number(&s, money).ok();
+            match plain_decimal(&s) {
+                Some(fast) => prop_assert_eq!(Some(fast), general),
+                None => prop_assert!(s.starts_with('.') || s.ends_with('.') || s.matches('.').count() > 1 || general.is_none()),
+            }
         }
     }
 }

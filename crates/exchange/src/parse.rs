@@ -186,7 +186,7 @@ pub struct Parser {
     map: Vec<Option<usize>>,
     headers: Vec<String>,
     info: FileInfo,
-    seen: HashMap<String, u64>,
+    seen: rustc_hash::FxHashMap<String, u64>,
     file_org_units: Vec<(u64, String, Option<String>)>,
     data_rows: u64,
     done: bool,
@@ -237,7 +237,7 @@ impl Parser {
                         map,
                         headers,
                         info,
-                        seen: HashMap::new(),
+                        seen: rustc_hash::FxHashMap::default(),
                         file_org_units: Vec::new(),
                         data_rows: 0,
                         done: false,
@@ -608,11 +608,16 @@ impl<'r, 'c> RowIn<'r, 'c> {
     fn uscc(&mut self, col: usize) -> Option<String> {
         let v = cell::text(self.cell(col)).and_then(|t| {
             t.map(|t| {
-                let t: String = cell::halfwidth(&t)
-                    .chars()
-                    .filter(|c| !cell::is_space(*c))
-                    .collect::<String>()
-                    .to_uppercase();
+                // Most codes arrive as written: 18 ASCII capitals and digits, nothing to normalise.
+                let t: String = if t.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
+                    t
+                } else {
+                    cell::halfwidth(&t)
+                        .chars()
+                        .filter(|c| !cell::is_space(*c))
+                        .collect::<String>()
+                        .to_uppercase()
+                };
                 Uscc::parse(&t)
                     .map(|u| u.to_string())
                     .map_err(|e| split_reason(&e.to_string()))
@@ -684,8 +689,11 @@ impl<'r, 'c> RowIn<'r, 'c> {
     }
 
     /// Report a check between columns on `col`.
-    fn check(&mut self, ok: bool, col: usize, zh: String, en: String) {
+    /// Record a problem in `col` unless `ok`; the message is only written for a failed check (a million rows
+    /// pass).
+    fn check(&mut self, ok: bool, col: usize, message: impl FnOnce() -> (String, String)) {
         if !ok {
+            let (zh, en) = message();
             self.fail(col, Reason::new(zh, en));
         }
     }
@@ -823,28 +831,28 @@ fn enterprise(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<EnterpriseYearRow> 
     let achievements_transformed = r.count(21);
     let above_scale = r.choice(22).map(|c| c.code == "1");
     if let (Some(e), Some(t)) = (employees, tech_staff) {
-        r.check(
-            t <= e,
-            8,
-            format!("科技人员数 {t} 大于职工总数 {e}"),
-            format!("tech staff {t} exceeds employees {e}"),
-        );
+        r.check(t <= e, 8, || {
+            (
+                format!("科技人员数 {t} 大于职工总数 {e}"),
+                format!("tech staff {t} exceeds employees {e}"),
+            )
+        });
     }
     if let (Some(all), Some(dom)) = (rd_expense, domestic_rd_expense) {
-        r.check(
-            dom <= all,
-            17,
-            format!("境内研发费用 {dom} 大于研发费用 {all}"),
-            format!("domestic R&D expense {dom} exceeds the R&D expense {all}"),
-        );
+        r.check(dom <= all, 17, || {
+            (
+                format!("境内研发费用 {dom} 大于研发费用 {all}"),
+                format!("domestic R&D expense {dom} exceeds the R&D expense {all}"),
+            )
+        });
     }
     if let (Some(f), Some(y)) = (founded_on, year) {
-        r.check(
-            i32::from(f.year()) <= y,
-            6,
-            format!("年度 {y} 早于成立日期 {f}"),
-            format!("year {y} is before the founding date {f}"),
-        );
+        r.check(i32::from(f.year()) <= y, 6, || {
+            (
+                format!("年度 {y} 早于成立日期 {f}"),
+                format!("year {y} is before the founding date {f}"),
+            )
+        });
     }
     if !clean(r) {
         return None;
@@ -892,12 +900,12 @@ fn qualification(r: &mut RowIn<'_, '_>) -> Option<Qualification> {
     let year = r.year(4);
     let revoked_on = r.date(5);
     if let (Some(i), Some(rv)) = (issued_on, revoked_on) {
-        r.check(
-            rv >= i,
-            5,
-            format!("撤销日期 {rv} 早于发证日期 {i}"),
-            format!("revoked {rv} before it was issued {i}"),
-        );
+        r.check(rv >= i, 5, || {
+            (
+                format!("撤销日期 {rv} 早于发证日期 {i}"),
+                format!("revoked {rv} before it was issued {i}"),
+            )
+        });
     }
     if !clean(r) {
         return None;
@@ -939,12 +947,12 @@ fn contract(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<TechContract> {
     let tech_turnover = r.amount(6);
     let org = r.org_unit(7, cx);
     if let (Some(all), Some(tech)) = (turnover, tech_turnover) {
-        r.check(
-            tech <= all,
-            6,
-            format!("技术交易额 {tech} 大于成交额 {all}"),
-            format!("technology turnover {tech} exceeds the turnover {all}"),
-        );
+        r.check(tech <= all, 6, || {
+            (
+                format!("技术交易额 {tech} 大于成交额 {all}"),
+                format!("technology turnover {tech} exceeds the turnover {all}"),
+            )
+        });
     }
     if !clean(r) {
         return None;
@@ -991,12 +999,12 @@ fn platform(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<Platform> {
     let host_unit = r.text(6);
     let host_uscc = r.uscc(7);
     if let (Some(a), Some(b)) = (recognised_on, revoked_on) {
-        r.check(
-            b >= a,
-            4,
-            format!("撤销日期 {b} 早于认定日期 {a}"),
-            format!("revoked {b} before it was recognised {a}"),
-        );
+        r.check(b >= a, 4, || {
+            (
+                format!("撤销日期 {b} 早于认定日期 {a}"),
+                format!("revoked {b} before it was recognised {a}"),
+            )
+        });
     }
     if !clean(r) {
         return None;
@@ -1160,36 +1168,36 @@ fn org_unit(r: &mut RowIn<'_, '_>) -> Option<OrgUnit> {
     let valid_to = r.date(5);
     let code_ok = |c: &str| (6..=12).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit());
     if let Some(c) = &code {
-        r.check(
-            code_ok(c),
-            0,
-            "区划代码应为6位(街道9位或12位)数字".into(),
-            "an org-unit code has 6 digits (9 or 12 for a street)".into(),
-        );
+        r.check(code_ok(c), 0, || {
+            (
+                "区划代码应为6位(街道9位或12位)数字".into(),
+                "an org-unit code has 6 digits (9 or 12 for a street)".into(),
+            )
+        });
     }
     if let Some(p) = &parent {
-        r.check(
-            code_ok(p),
-            2,
-            "上级区划代码应为数字代码".into(),
-            "the parent is an org-unit code (digits)".into(),
-        );
+        r.check(code_ok(p), 2, || {
+            (
+                "上级区划代码应为数字代码".into(),
+                "the parent is an org-unit code (digits)".into(),
+            )
+        });
         if let Some(c) = &code {
-            r.check(
-                p != c,
-                2,
-                "上级区划不能是自己".into(),
-                "an org unit cannot be its own parent".into(),
-            );
+            r.check(p != c, 2, || {
+                (
+                    "上级区划不能是自己".into(),
+                    "an org unit cannot be its own parent".into(),
+                )
+            });
         }
     }
     if let (Some(a), Some(b)) = (valid_from, valid_to) {
-        r.check(
-            b >= a,
-            5,
-            format!("终止日期 {b} 早于起始日期 {a}"),
-            format!("valid to {b} is before valid from {a}"),
-        );
+        r.check(b >= a, 5, || {
+            (
+                format!("终止日期 {b} 早于起始日期 {a}"),
+                format!("valid to {b} is before valid from {a}"),
+            )
+        });
     }
     if !clean(r) {
         return None;

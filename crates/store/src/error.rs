@@ -67,6 +67,9 @@ pub enum StoreError {
     /// Any other database error.
     #[error("数据库错误 / database error: {0}")]
     Database(sqlx::Error),
+    /// The bulk-write function could not be added to SQLite.
+    #[error(transparent)]
+    BulkRows(#[from] plantrack_sqlite_rows::RowsError),
 }
 
 fn conflict_message(kind: ConflictKind, entity: &str) -> String {

@@ -131,6 +131,8 @@ impl Store {
         };
         let pool = match backend {
             Backend::Sqlite => {
+                // Bulk writes read their rows from one packed BLOB (`plantrack_rows`, see record::bulk_insert).
+                plantrack_sqlite_rows::register()?;
                 let url = if url.contains('?') {
                     url.to_owned()
                 } else {
