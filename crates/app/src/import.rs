@@ -22,6 +22,9 @@ use crate::{AppError, Permission, Principal};
 /// Rows parsed and written at a time (several bulk statements of the store, so that it builds one while the
 /// database runs the previous).
 const BATCH_ROWS: usize = 50_000;
+/// The first batch: writing starts as soon as it is parsed (a whole batch is 0.4 s of parsing for a
+/// province's annual figures, the writer idle meanwhile).
+const FIRST_BATCH_ROWS: usize = 8_000;
 /// Problems listed in a report (the total is always given).
 pub const MAX_LISTED_PROBLEMS: usize = 10_000;
 /// The largest upload accepted (a CSV is streamed; this bounds memory for the bytes themselves).
@@ -149,7 +152,10 @@ pub async fn import(
             }
         };
         let _ = tx_batches.blocking_send(Message::Opened(parser.info().clone(), parser.warnings()));
-        while let Some(batch) = parser.next_batch(BATCH_ROWS, &parse_cx) {
+        // A small first batch, so that writing starts while the rest is parsed.
+        let mut size = FIRST_BATCH_ROWS;
+        while let Some(batch) = parser.next_batch(size, &parse_cx) {
+            size = BATCH_ROWS;
             if let Some(p) = &progress {
                 let (done, total) = parser.progress();
                 p(done, total);

