@@ -11,7 +11,9 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
-use crate::sql::{Param, Stmt, ToParam, get};
+use plantrack_sqlite_rows::PackedRows;
+
+use crate::sql::{Param, Stmt, ToParam, get, pack_param};
 use crate::{Backend, StoreError, Tx};
 
 /// A row type stored in one table with an `<table>_id` key, a `version` column, `created_at`/`updated_at`
@@ -32,6 +34,14 @@ pub trait Record: Serialize + Clone + PartialEq + Send + Sync + Sized + 'static 
 
     /// Data column values, in the order of [`Record::COLUMNS`].
     fn values(&self) -> Vec<Param>;
+
+    /// Append the data column values, in the order of [`Record::COLUMNS`], to rows packed for SQLite's bulk
+    /// path: the same values as [`Record::values`], without a `Param` per value.
+    fn pack(&self, out: &mut PackedRows) {
+        for v in self.values() {
+            pack_param(&v, out);
+        }
+    }
 
     /// Read the data columns of a row.
     fn from_row(row: &AnyRow) -> Result<Self, StoreError>;
@@ -77,6 +87,10 @@ macro_rules! record {
 
             fn values(&self) -> Vec<$crate::sql::Param> {
                 vec![$($crate::sql::ToParam::to_param(&self.$field)),+]
+            }
+
+            fn pack(&self, out: &mut plantrack_sqlite_rows::PackedRows) {
+                $($crate::sql::ToParam::pack(&self.$field, out);)+
             }
 
             fn key(&self) -> Vec<$crate::sql::Param> {
@@ -598,7 +612,7 @@ impl Tx {
             });
             match (new_hashes, fresh.as_mut()) {
                 (Some(hashes), Some(seen)) => {
-                    let build = || upsert_stmt::<T>(backend, part.iter().map(Record::values).collect(), now);
+                    let build = || upsert_records_stmt::<T>(backend, part, now);
                     let next = match pending.take() {
                         Some(st) => {
                             let (done, next) = tokio::join!(self.run_bulk::<T>(st), async { build() });
@@ -789,9 +803,37 @@ impl Tx {
     }
 }
 
+/// The multi-row upsert of records: on SQLite packed straight from the records (the bulk import's path), on
+/// PostgreSQL through their values.
+fn upsert_records_stmt<T: Record>(backend: Backend, rows: &[T], now: Timestamp) -> Stmt {
+    match backend {
+        Backend::Sqlite => {
+            let mut packed = PackedRows::new(T::COLUMNS.len());
+            if let Some((first, rest)) = rows.split_first() {
+                first.pack(&mut packed);
+                // Sized from the first row (with a margin) rather than grown by doubling.
+                packed.reserve(packed.byte_len() * rest.len() * 5 / 4);
+                for r in rest {
+                    r.pack(&mut packed);
+                }
+            }
+            let mut st = packed_insert::<T>(packed.into_bytes(), T::COLUMNS.len(), now);
+            on_conflict_update::<T>(&mut st);
+            st
+        }
+        Backend::Postgres => upsert_stmt::<T>(backend, rows.iter().map(Record::values).collect(), now),
+    }
+}
+
 /// The multi-row upsert of rows' values: insert, or update every non-key column on a key conflict.
 fn upsert_stmt<T: Record>(backend: Backend, rows: Vec<Vec<Param>>, now: Timestamp) -> Stmt {
     let mut st = bulk_insert::<T>(backend, rows, now);
+    on_conflict_update::<T>(&mut st);
+    st
+}
+
+/// The upsert clause: update every non-key column of the row with the same natural key.
+fn on_conflict_update<T: Record>(st: &mut Stmt) {
     st.push(&format!(" on conflict ({}) do update set ", T::KEY.join(", ")));
     for col in T::COLUMNS.iter().filter(|c| !T::KEY.contains(c)) {
         st.push(col).push(" = excluded.").push(col).push(", ");
@@ -800,7 +842,6 @@ fn upsert_stmt<T: Record>(backend: Backend, rows: Vec<Vec<Param>>, now: Timestam
         "version = {}.version + 1, updated_at = excluded.updated_at",
         T::ENTITY
     ));
-    st
 }
 
 /// The multi-row insert of a bulk upsert (without its `on conflict` clause).
@@ -812,7 +853,10 @@ fn upsert_stmt<T: Record>(backend: Backend, rows: Vec<Vec<Param>>, now: Timestam
 /// this statement and [`bulk_lookup`] are written per engine.
 fn bulk_insert<T: Record>(backend: Backend, rows: Vec<Vec<Param>>, now: Timestamp) -> Stmt {
     let kinds: Vec<&Param> = rows.first().map(|r| r.iter().collect()).unwrap_or_default();
-    if backend == Backend::Postgres && kinds.iter().any(|k| matches!(k, Param::Blob(_))) {
+    if backend == Backend::Sqlite {
+        return packed_insert::<T>(packed_rows(&rows, T::COLUMNS.len()), T::COLUMNS.len(), now);
+    }
+    if kinds.iter().any(|k| matches!(k, Param::Blob(_))) {
         return values_insert::<T>(rows, now);
     }
     let mut st = Stmt::new(format!(
@@ -825,17 +869,30 @@ fn bulk_insert<T: Record>(backend: Backend, rows: Vec<Vec<Param>>, now: Timestam
         st.push(", ");
     }
     st.push("1, ").bind(now).push(", ").bind(now);
-    match backend {
-        // `where true`: SQLite needs it to tell the upsert clause from a join constraint.
-        Backend::Sqlite => st
-            .push(" from plantrack_rows(")
-            .bind(packed_rows(&rows, kinds.len()))
-            .push(") e where true"),
-        Backend::Postgres => st
-            .push(" from json_array_elements(cast(")
-            .bind(json_rows(rows.iter().map(Vec::as_slice)))
-            .push(" as json)) e"),
-    };
+    st.push(" from json_array_elements(cast(")
+        .bind(json_rows(rows.iter().map(Vec::as_slice)))
+        .push(" as json)) e");
+    st
+}
+
+/// The multi-row insert of packed rows (SQLite), without its `on conflict` clause.
+fn packed_insert<T: Record>(packed: Vec<u8>, columns: usize, now: Timestamp) -> Stmt {
+    let mut st = Stmt::new(format!(
+        "insert into {} ({}, version, created_at, updated_at) select ",
+        T::ENTITY,
+        T::COLUMNS.join(", ")
+    ));
+    for i in 0..columns {
+        st.push(&format!("e.c{i}, "));
+    }
+    // `where true`: SQLite needs it to tell the upsert clause from a join constraint.
+    st.push("1, ")
+        .bind(now)
+        .push(", ")
+        .bind(now)
+        .push(" from plantrack_rows(")
+        .bind(packed)
+        .push(") e where true");
     st
 }
 
@@ -852,16 +909,9 @@ fn packed_rows(rows: &[Vec<Param>], columns: usize) -> Vec<u8> {
             Param::Text(None) | Param::Int(None) | Param::Blob(None) => 1,
         })
         .sum();
-    let mut packed = plantrack_sqlite_rows::PackedRows::with_capacity(columns, 4 + bytes);
-    for row in rows {
-        for v in row {
-            match v {
-                Param::Text(Some(s)) => packed.text(s),
-                Param::Int(Some(n)) => packed.int(*n),
-                Param::Blob(Some(b)) => packed.blob(b),
-                Param::Text(None) | Param::Int(None) | Param::Blob(None) => packed.null(),
-            }
-        }
+    let mut packed = PackedRows::with_capacity(columns, 4 + bytes);
+    for v in rows.iter().flatten() {
+        pack_param(v, &mut packed);
     }
     packed.into_bytes()
 }
@@ -1130,6 +1180,65 @@ fn key_part_from_row(row: &AnyRow, col: &str) -> Result<KeyPart, StoreError> {
 #[cfg(all(test, feature = "testing"))]
 mod tests {
     use super::*;
+
+    fn packed_by_values<T: Record>(rows: &[T]) -> Vec<u8> {
+        packed_rows(
+            &rows.iter().map(Record::values).collect::<Vec<_>>(),
+            T::COLUMNS.len(),
+        )
+    }
+
+    fn packed_directly<T: Record>(rows: &[T]) -> Vec<u8> {
+        let mut packed = PackedRows::new(T::COLUMNS.len());
+        for r in rows {
+            r.pack(&mut packed);
+        }
+        packed.into_bytes()
+    }
+
+    /// The bulk import packs records directly; what it packs is what their bound values are.
+    #[test]
+    fn records_pack_as_their_values() {
+        use crate::enterprises::{Enterprise, EnterpriseYear};
+        use rust_decimal::Decimal;
+        let enterprises = [
+            Enterprise {
+                uscc: "91211100MA0TEST01X".into(),
+                name: "盘锦某科技有限公司".into(),
+                founded_on: Some(jiff::civil::date(2015, 3, 9)),
+                org_unit_code: Some("211102".into()),
+                industry_code: None,
+                high_tech_field: Some("电子信息".into()),
+                reported_year: Some(2020),
+            },
+            Enterprise {
+                uscc: "91211100MA0TEST02X".into(),
+                name: String::new(),
+                founded_on: None,
+                org_unit_code: None,
+                industry_code: Some("C26".into()),
+                high_tech_field: None,
+                reported_year: None,
+            },
+        ];
+        assert_eq!(packed_directly(&enterprises), packed_by_values(&enterprises));
+        let years = [
+            EnterpriseYear {
+                uscc: "91211100MA0TEST01X".into(),
+                year: 2020,
+                employees: Some(120),
+                sales_revenue: Some(Decimal::new(1_234_500, 2)),
+                main_business_revenue: Some(Decimal::new(-5, 3)),
+                total_revenue: Some(Decimal::new(0, 4)),
+                high_tech_revenue: Some(Decimal::MAX),
+                rd_expense: Some(Decimal::new(7, 28)),
+                above_scale_industrial: Some(true),
+                ..EnterpriseYear::default()
+            },
+            EnterpriseYear::default(),
+        ];
+        assert_eq!(packed_directly(&years), packed_by_values(&years));
+    }
 
     /// The re-import fast path compares our JSON text with SQLite's: they must agree on every string.
     #[tokio::test]

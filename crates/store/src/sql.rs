@@ -8,6 +8,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use plantrack_sqlite_rows::PackedRows;
 use rust_decimal::Decimal;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -170,6 +171,22 @@ pub(crate) fn anonymous_placeholders(sql: &str) -> (String, Vec<usize>) {
 pub trait ToParam {
     /// Convert to a bound value.
     fn to_param(&self) -> Param;
+
+    /// Append the value to rows packed for SQLite's bulk path: what [`ToParam::to_param`] binds, written
+    /// straight into the buffer by the common types (no `String` per value).
+    fn pack(&self, out: &mut PackedRows) {
+        pack_param(&self.to_param(), out);
+    }
+}
+
+/// Append a bound value to packed rows.
+pub(crate) fn pack_param(value: &Param, out: &mut PackedRows) {
+    match value {
+        Param::Text(Some(s)) => out.text(s),
+        Param::Int(Some(n)) => out.int(*n),
+        Param::Blob(Some(b)) => out.blob(b),
+        Param::Text(None) | Param::Int(None) | Param::Blob(None) => out.null(),
+    }
 }
 
 /// A Rust value that can be read from a named column.
@@ -181,6 +198,10 @@ pub trait FromColumn: Sized {
 impl<T: ToParam + ?Sized> ToParam for &T {
     fn to_param(&self) -> Param {
         (*self).to_param()
+    }
+
+    fn pack(&self, out: &mut PackedRows) {
+        (*self).pack(out);
     }
 }
 
@@ -194,11 +215,19 @@ impl ToParam for str {
     fn to_param(&self) -> Param {
         Param::Text(Some(self.to_owned()))
     }
+
+    fn pack(&self, out: &mut PackedRows) {
+        out.text(self);
+    }
 }
 
 impl ToParam for String {
     fn to_param(&self) -> Param {
         Param::Text(Some(self.clone()))
+    }
+
+    fn pack(&self, out: &mut PackedRows) {
+        out.text(self);
     }
 }
 
@@ -206,11 +235,19 @@ impl ToParam for i64 {
     fn to_param(&self) -> Param {
         Param::Int(Some(*self))
     }
+
+    fn pack(&self, out: &mut PackedRows) {
+        out.int(*self);
+    }
 }
 
 impl ToParam for i32 {
     fn to_param(&self) -> Param {
         Param::Int(Some(i64::from(*self)))
+    }
+
+    fn pack(&self, out: &mut PackedRows) {
+        out.int(i64::from(*self));
     }
 }
 
@@ -218,17 +255,29 @@ impl ToParam for bool {
     fn to_param(&self) -> Param {
         Param::Int(Some(i64::from(*self)))
     }
+
+    fn pack(&self, out: &mut PackedRows) {
+        out.int(i64::from(*self));
+    }
 }
 
 impl ToParam for Decimal {
     fn to_param(&self) -> Param {
         Param::Text(Some(decimal_text(*self)))
     }
+
+    fn pack(&self, out: &mut PackedRows) {
+        out.display(&CanonicalDecimal(*self));
+    }
 }
 
 impl ToParam for Date {
     fn to_param(&self) -> Param {
         Param::Text(Some(self.to_string()))
+    }
+
+    fn pack(&self, out: &mut PackedRows) {
+        out.display(self);
     }
 }
 
@@ -249,6 +298,13 @@ impl<T: ToParam + NullParam> ToParam for Option<T> {
         match self {
             Some(v) => v.to_param(),
             None => T::null(),
+        }
+    }
+
+    fn pack(&self, out: &mut PackedRows) {
+        match self {
+            Some(v) => v.pack(out),
+            None => out.null(),
         }
     }
 }
@@ -272,32 +328,51 @@ null_as!(Blob: Vec<u8>);
 
 /// Canonical decimal text: equal values give equal text (`1.50` and `1.5` both store as `1.5`).
 pub fn decimal_text(d: Decimal) -> String {
-    let d = d.normalize();
-    // Amounts fit 64 bits: write the digits once and place the point (rust_decimal's Display divides its 96-bit
-    // mantissa digit by digit; an import of a million rows writes ten million amounts). Same text as Display.
-    match u64::try_from(d.mantissa().unsigned_abs()) {
-        Ok(m) => {
-            let digits = m.to_string();
-            let scale = d.scale() as usize;
-            let mut out = String::with_capacity(digits.len() + scale + 3);
-            if d.is_sign_negative() && m != 0 {
-                out.push('-');
+    CanonicalDecimal(d).to_string()
+}
+
+/// A decimal as its canonical text: the normalised value, as rust_decimal writes it.
+pub(crate) struct CanonicalDecimal(pub(crate) Decimal);
+
+impl std::fmt::Display for CanonicalDecimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = self.0.normalize();
+        // Amounts fit 64 bits: write the digits once and place the point (rust_decimal's Display divides its
+        // 96-bit mantissa digit by digit; an import of a million rows writes ten million amounts).
+        let Ok(mut m) = u64::try_from(d.mantissa().unsigned_abs()) else {
+            return write!(f, "{d}");
+        };
+        let negative = d.is_sign_negative() && m != 0;
+        let mut buf = [0u8; 20];
+        let mut start = buf.len();
+        loop {
+            start -= 1;
+            buf[start] = b'0' + (m % 10) as u8;
+            m /= 10;
+            if m == 0 {
+                break;
             }
-            if digits.len() > scale {
-                let (int, frac) = digits.split_at(digits.len() - scale);
-                out.push_str(int);
-                if !frac.is_empty() {
-                    out.push('.');
-                    out.push_str(frac);
-                }
-            } else {
-                out.push_str("0.");
-                out.extend(std::iter::repeat_n('0', scale - digits.len()));
-                out.push_str(&digits);
-            }
-            out
         }
-        Err(_) => d.to_string(),
+        let digits = std::str::from_utf8(&buf[start..]).map_err(|_| std::fmt::Error)?;
+        let scale = d.scale() as usize;
+        if negative {
+            f.write_str("-")?;
+        }
+        if digits.len() > scale {
+            let (int, frac) = digits.split_at(digits.len() - scale);
+            f.write_str(int)?;
+            if !frac.is_empty() {
+                f.write_str(".")?;
+                f.write_str(frac)?;
+            }
+        } else {
+            f.write_str("0.")?;
+            for _ in digits.len()..scale {
+                f.write_str("0")?;
+            }
+            f.write_str(digits)?;
+        }
+        Ok(())
     }
 }
 
