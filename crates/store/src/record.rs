@@ -850,12 +850,12 @@ fn on_conflict_update<T: Record>(st: &mut Stmt) {
 /// `plantrack_rows` (crate `plantrack-sqlite-rows`), on PostgreSQL a JSON text (`json_array_elements`). Binding
 /// every value separately costs sqlx's Any driver several allocations per value, which made a bulk import 3×
 /// slower than SQLite's own CSV import; JSON on SQLite spent a third of the database's time decoding it. Only
-/// this statement and [`bulk_lookup`] are written per engine.
+/// the bulk statements (this one, [`upsert_records_stmt`], [`bulk_lookup`]) are written per engine.
 fn bulk_insert<T: Record>(backend: Backend, rows: Vec<Vec<Param>>, now: Timestamp) -> Stmt {
-    let kinds: Vec<&Param> = rows.first().map(|r| r.iter().collect()).unwrap_or_default();
     if backend == Backend::Sqlite {
         return packed_insert::<T>(packed_rows(&rows, T::COLUMNS.len()), T::COLUMNS.len(), now);
     }
+    let kinds: Vec<&Param> = rows.first().map(|r| r.iter().collect()).unwrap_or_default();
     if kinds.iter().any(|k| matches!(k, Param::Blob(_))) {
         return values_insert::<T>(rows, now);
     }
