@@ -104,6 +104,12 @@ macro_rules! record {
 
             $($($extra)*)?
         }
+
+        // Bulk writes on SQLite carry a row in one packed value per column (plantrack_rows: at most 64).
+        const _: () = assert!(
+            <$ty as $crate::record::Record>::COLUMNS.len() <= plantrack_sqlite_rows::MAX_COLUMNS,
+            "too many columns for plantrack_rows"
+        );
     };
 }
 pub(crate) use record;
