@@ -337,7 +337,7 @@ impl Tx {
         &mut self,
         rows: &[EnterpriseYearRow],
     ) -> Result<(UpsertCounts, UpsertCounts), StoreError> {
-        let mut latest: std::collections::HashMap<&str, &Enterprise> = std::collections::HashMap::new();
+        let mut latest: rustc_hash::FxHashMap<&str, &Enterprise> = rustc_hash::FxHashMap::default();
         let mut order: Vec<&str> = Vec::new();
         for r in rows {
             let e = &r.enterprise;
