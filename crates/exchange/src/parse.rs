@@ -293,9 +293,18 @@ impl Parser {
         if self.done {
             return None;
         }
+        // Room for the rows this batch will hold: `max`, or fewer when the rest of the file is shorter.
+        let (done, total) = self.rows.progress();
+        let left = match (self.data_rows, done) {
+            (0, _) | (_, 0) => max,
+            (rows, done) => usize::try_from(rows.saturating_mul(total.saturating_sub(done)) / done)
+                .unwrap_or(max)
+                .saturating_add(64),
+        };
+        let room = max.min(left).min(1 << 16);
         let mut batch = Batch {
-            records: Records::with_capacity(self.kind, max.min(1 << 16)),
-            rows: Vec::with_capacity(max.min(1 << 16)),
+            records: Records::with_capacity(self.kind, room),
+            rows: Vec::with_capacity(room),
             problems: Vec::new(),
         };
         let mut read = 0;
