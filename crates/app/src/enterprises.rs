@@ -8,14 +8,17 @@
 use jiff::civil::Date;
 use plantrack_core::period::Period;
 use plantrack_core::plan::{DerivationRule, ElementSource, OrgUnitCode, Plan};
-use plantrack_core::qualify::{self, EvaluationReport, Num, Programme, Rules, Uscc};
+use plantrack_core::qualify::{self, EvaluationReport, Programme, Rules, Uscc};
+use plantrack_core::registry::{self, Built, ENTERPRISE_MASTER_KEYS, EnterpriseYearRow, Kind};
+use plantrack_exchange::Context;
 use plantrack_store::enterprises::{Enterprise, EnterpriseProfile as StoredProfile, EnterpriseYear};
 use plantrack_store::{Actor, ListQuery, Store, Stored, ToParam};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::access::{Permission, Principal};
 use crate::error::{AppError, FieldError};
+use crate::registries::{self, Fields, Patch, fields_from_json, merge};
 
 /// A row of the enterprise list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -148,276 +151,144 @@ pub async fn evaluation(
     })
 }
 
-/// Master data and annual figures as submitted (`POST /api/v1/enterprises`); amounts in 万元 as text or numbers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnterpriseUpsert {
-    /// 统一社会信用代码.
+/// Master data and annual figures as submitted to `POST /api/v1/enterprises`, as a merge patch (RFC 7396): a
+/// field that is absent keeps its stored value, `null` clears it, a value (text, or a number exactly as written)
+/// sets it — read by the same reader and checked by the same rules as a file's enterprise row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnterprisePatch {
+    /// 统一社会信用代码 (required: it names the enterprise).
     pub uscc: String,
-    /// 企业名称.
-    pub name: String,
-    /// 成立日期.
-    #[serde(default)]
-    pub founded_on: Option<String>,
-    /// 所在区划代码.
-    #[serde(default)]
-    pub org_unit_code: Option<String>,
-    /// 行业代码 (GB/T 4754).
-    #[serde(default)]
-    pub industry_code: Option<String>,
-    /// 高新技术领域.
-    #[serde(default)]
-    pub high_tech_field: Option<String>,
-    /// Annual figures.
-    #[serde(default)]
-    pub years: Vec<YearFigures>,
+    /// Master data fields (`name`, `founded_on`, `org_unit_code`, `industry_code`, `high_tech_field`).
+    pub master: Patch,
+    /// One patch per year; each has `year` and any of that year's figures.
+    pub years: Vec<Patch>,
 }
 
-/// One year's figures as submitted.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct YearFigures {
-    /// 年度.
-    pub year: i32,
-    /// 职工总数.
-    #[serde(default)]
-    pub employees: Option<Num>,
-    /// 科技人员数.
-    #[serde(default)]
-    pub tech_staff: Option<Num>,
-    /// 销售收入.
-    #[serde(default)]
-    pub sales_revenue: Option<Num>,
-    /// 主营业务收入.
-    #[serde(default)]
-    pub main_business_revenue: Option<Num>,
-    /// 总收入.
-    #[serde(default)]
-    pub total_revenue: Option<Num>,
-    /// 高新技术产品(服务)收入.
-    #[serde(default)]
-    pub high_tech_revenue: Option<Num>,
-    /// 资产总额.
-    #[serde(default)]
-    pub total_assets: Option<Num>,
-    /// 负债总额.
-    #[serde(default)]
-    pub total_liabilities: Option<Num>,
-    /// 成本费用支出总额.
-    #[serde(default)]
-    pub total_cost: Option<Num>,
-    /// 研发费用.
-    #[serde(default)]
-    pub rd_expense: Option<Num>,
-    /// 境内研发费用.
-    #[serde(default)]
-    pub domestic_rd_expense: Option<Num>,
-    /// Ⅰ类知识产权数.
-    #[serde(default)]
-    pub ip_class1: Option<Num>,
-    /// Ⅱ类知识产权数.
-    #[serde(default)]
-    pub ip_class2: Option<Num>,
-    /// 研发机构级别.
-    #[serde(default)]
-    pub rd_institution_level: Option<String>,
-    /// 科技成果转化数.
-    #[serde(default)]
-    pub achievements_transformed: Option<Num>,
-}
-
-fn check_upsert(
-    plan: &Plan,
-    u: &EnterpriseUpsert,
-) -> Result<(Enterprise, Vec<EnterpriseYear>), Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let uscc = match Uscc::parse(&u.uscc) {
-        Ok(c) => c.as_str().to_owned(),
-        Err(e) => {
-            errors.push(FieldError::new("uscc", e.to_string(), e.to_string()));
-            String::new()
-        }
-    };
-    let name = u.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.push(FieldError::new(
-            "name",
-            "企业名称必填，最多 200 个字符",
-            "the name is required (at most 200 characters)",
-        ));
-    }
-    let founded_on = match u.founded_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => match s.parse::<Date>() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.push(FieldError::new(
-                    "founded_on",
-                    "日期应为 YYYY-MM-DD",
-                    "a date is YYYY-MM-DD",
-                ));
-                None
-            }
-        },
-    };
-    let org_ok = |field: &str, code: Option<&str>, errors: &mut Vec<FieldError>| -> Option<String> {
-        let code = code.map(str::trim).filter(|s| !s.is_empty())?;
-        match OrgUnitCode::parse(code) {
-            Ok(c) if plan.org_unit(&c).is_some() => Some(c.as_str().to_owned()),
-            _ => {
-                errors.push(FieldError::new(
-                    field,
-                    format!("计划中没有区划 “{code}”"),
-                    format!("no org unit “{code}” in the plan"),
-                ));
-                None
-            }
-        }
-    };
-    let org_unit_code = org_ok("org_unit_code", u.org_unit_code.as_deref(), &mut errors);
-    let industry_code = match u
-        .industry_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(s) => match qualify::IndustryCode::parse(s) {
-            Ok(_) => Some(s.to_owned()),
-            Err(e) => {
-                errors.push(FieldError::new("industry_code", e.to_string(), e.to_string()));
-                None
-            }
-        },
-    };
-    let high_tech_field = u
-        .high_tech_field
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
-    let latest = u.years.iter().map(|y| y.year).max();
-    let mut years = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (i, y) in u.years.iter().enumerate() {
-        let row = u64::try_from(i + 1).unwrap_or(u64::MAX);
-        let f = |name: &str| format!("years[{i}].{name}");
-        if !(1990..=2100).contains(&y.year) {
-            errors.push(
-                FieldError::new(f("year"), "年度应在 1990–2100 之间", "the year must be 1990–2100")
-                    .at_row(row),
-            );
-        }
-        if !seen.insert(y.year) {
-            errors.push(FieldError::new(f("year"), "年度重复", "duplicate year").at_row(row));
-        }
-        let amounts = [
-            ("sales_revenue", y.sales_revenue),
-            ("main_business_revenue", y.main_business_revenue),
-            ("total_revenue", y.total_revenue),
-            ("high_tech_revenue", y.high_tech_revenue),
-            ("total_assets", y.total_assets),
-            ("total_liabilities", y.total_liabilities),
-            ("total_cost", y.total_cost),
-            ("rd_expense", y.rd_expense),
-            ("domestic_rd_expense", y.domestic_rd_expense),
-        ];
-        for (name, v) in amounts {
-            if v.is_some_and(|v| v.0.is_sign_negative() && !v.0.is_zero()) {
-                errors.push(FieldError::new(f(name), "不能为负", "cannot be negative").at_row(row));
-            }
-        }
-        let mut whole = |name: &str, v: Option<Num>| -> Option<i64> {
-            let v = v?;
-            if v.0.fract().is_zero() && !v.0.is_sign_negative() {
-                i64::try_from(v.0.mantissa() / 10i128.pow(v.0.scale())).ok()
-            } else {
-                errors
-                    .push(FieldError::new(f(name), "应为非负整数", "must be a whole number ≥ 0").at_row(row));
-                None
-            }
-        };
-        let employees = whole("employees", y.employees);
-        let tech_staff = whole("tech_staff", y.tech_staff);
-        let ip_class1 = whole("ip_class1", y.ip_class1);
-        let ip_class2 = whole("ip_class2", y.ip_class2);
-        let achievements_transformed = whole("achievements_transformed", y.achievements_transformed);
-        if let (Some(e), Some(t)) = (employees, tech_staff)
-            && t > e
-        {
-            errors.push(
-                FieldError::new(
-                    f("tech_staff"),
-                    "科技人员数不能大于职工总数",
-                    "tech staff cannot exceed employees",
+impl EnterprisePatch {
+    /// Reads the JSON body: `{"uscc", …master fields, "years": [{"year", …figures}]}`.
+    pub fn from_json(body: &str) -> Result<EnterprisePatch, AppError> {
+        use serde_json::value::RawValue;
+        let map: std::collections::BTreeMap<String, Box<RawValue>> =
+            serde_json::from_str(body).map_err(|e| {
+                AppError::invalid(
+                    "body",
+                    format!("请求体应为 JSON 对象：{e}"),
+                    format!("the body must be a JSON object: {e}"),
                 )
-                .at_row(row),
-            );
+            })?;
+        let mut out = EnterprisePatch::default();
+        let mut errors = Vec::new();
+        let mut top = String::from("{");
+        for (k, v) in &map {
+            if k == "years" {
+                match serde_json::from_str::<Vec<Box<RawValue>>>(v.get()) {
+                    Ok(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            match fields_from_json(item.get()) {
+                                Ok(p) => {
+                                    for key in p.keys() {
+                                        if key != "year" && !is_year_field(key) {
+                                            errors.push(FieldError::new(
+                                                format!("years[{i}].{key}"),
+                                                "未知字段",
+                                                "unknown field",
+                                            ));
+                                        }
+                                    }
+                                    out.years.push(p);
+                                }
+                                Err(AppError::Invalid(e)) => errors.extend(e.into_iter().map(|mut f| {
+                                    f.field = format!("years[{i}].{}", f.field);
+                                    f
+                                })),
+                                Err(e) => return Err(e),
+                            }
+                        }
+                    }
+                    Err(_) => errors.push(FieldError::new(
+                        "years",
+                        "应为数组，每项一个年度",
+                        "must be an array, one object per year",
+                    )),
+                }
+                continue;
+            }
+            if top.len() > 1 {
+                top.push(',');
+            }
+            top.push_str(&serde_json::to_string(k).unwrap_or_default());
+            top.push(':');
+            top.push_str(v.get());
         }
-        if let (Some(rd), Some(dom)) = (y.rd_expense, y.domestic_rd_expense)
-            && dom.0 > rd.0
-        {
-            errors.push(
-                FieldError::new(
-                    f("domestic_rd_expense"),
-                    "境内研发费用不能大于研发费用",
-                    "domestic R&D cannot exceed R&D",
-                )
-                .at_row(row),
-            );
+        top.push('}');
+        match fields_from_json(&top) {
+            Ok(mut p) => {
+                match p.remove("uscc") {
+                    Some(Some(u)) => out.uscc = u,
+                    _ => errors.push(FieldError::new("uscc", "必填", "required")),
+                }
+                for key in p.keys() {
+                    if !ENTERPRISE_MASTER_KEYS.contains(&key.as_str()) {
+                        errors.push(FieldError::new(key.clone(), "未知字段", "unknown field"));
+                    }
+                }
+                out.master = p;
+            }
+            Err(AppError::Invalid(e)) => errors.extend(e),
+            Err(e) => return Err(e),
         }
-        years.push(EnterpriseYear {
-            uscc: uscc.clone(),
-            year: y.year,
-            org_unit_code: org_unit_code.clone(),
-            employees,
-            tech_staff,
-            sales_revenue: y.sales_revenue.map(|n| n.0),
-            main_business_revenue: y.main_business_revenue.map(|n| n.0),
-            total_revenue: y.total_revenue.map(|n| n.0),
-            high_tech_revenue: y.high_tech_revenue.map(|n| n.0),
-            total_assets: y.total_assets.map(|n| n.0),
-            total_liabilities: y.total_liabilities.map(|n| n.0),
-            total_cost: y.total_cost.map(|n| n.0),
-            rd_expense: y.rd_expense.map(|n| n.0),
-            domestic_rd_expense: y.domestic_rd_expense.map(|n| n.0),
-            ip_class1,
-            ip_class2,
-            rd_institution_level: y
-                .rd_institution_level
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
-            achievements_transformed,
-            above_scale_industrial: None,
-        });
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(AppError::Invalid(errors))
+        }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok((
-        Enterprise {
-            uscc,
-            name: name.to_owned(),
-            founded_on,
-            org_unit_code,
-            industry_code,
-            high_tech_field,
-            reported_year: latest,
-        },
-        years,
-    ))
 }
 
-/// Creates or updates an enterprise's master data and annual figures (admins; an enterprise user for itself).
-/// Returns the stored master data.
+/// A field of one year's figures (not master data, not the year itself).
+fn is_year_field(key: &str) -> bool {
+    key != "year" && !ENTERPRISE_MASTER_KEYS.contains(&key) && Kind::Enterprises.field(key).is_some()
+}
+
+/// The master fields of stored master data, as text.
+fn master_texts(e: &Enterprise) -> Fields {
+    registry::texts_of(Kind::Enterprises, e)
+        .into_iter()
+        .filter(|(k, _)| ENTERPRISE_MASTER_KEYS.contains(&k.as_str()))
+        .collect()
+}
+
+/// Where a field of the request is: a master field at the top, a year's figure in `years[i]`.
+fn located(i: usize, key: &str) -> String {
+    if ENTERPRISE_MASTER_KEYS.contains(&key) {
+        key.to_owned()
+    } else {
+        format!("years[{i}].{key}")
+    }
+}
+
+/// What an upsert did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpsertOutcome {
+    /// The stored master data.
+    #[serde(flatten)]
+    pub enterprise: EnterpriseSummary,
+    /// Whether the request's master data were stored; false when they came with figures of a year older than
+    /// the report the stored master data were taken from (a newer report's master data are kept).
+    pub master_updated: bool,
+    /// The years whose figures were written.
+    pub years_written: Vec<i32>,
+}
+
+/// Creates or updates an enterprise's master data and annual figures (admins; an enterprise user for itself),
+/// merging the request into what is stored (see [`EnterprisePatch`]). Master data carried by figures of a year
+/// older than the stored master data's report never overwrite them (the rule `import` follows).
 pub async fn upsert(
     store: &Store,
     who: &Principal,
     plan: &Plan,
-    input: &EnterpriseUpsert,
-) -> Result<EnterpriseSummary, AppError> {
+    input: &EnterprisePatch,
+) -> Result<UpsertOutcome, AppError> {
     let uscc = Uscc::parse(&input.uscc)
         .map(|u| u.as_str().to_owned())
         .unwrap_or_default();
@@ -425,22 +296,120 @@ pub async fn upsert(
     if !(who.can(&Permission::EditRegistries) || who.can(&Permission::EditEnterprise(&uscc))) {
         who.require(&Permission::EditRegistries)?;
     }
-    let (master, years) = check_upsert(plan, input).map_err(AppError::Invalid)?;
+    if uscc.is_empty() {
+        let why = registry::parse::uscc(&input.uscc)
+            .err()
+            .unwrap_or_else(|| plantrack_core::Text::new("无效", "invalid"));
+        return Err(AppError::Invalid(vec![FieldError::new("uscc", why.zh, why.en)]));
+    }
+    let codes = store.org_unit_codes().await?;
+    let cx = Context::for_plan(plan, codes, Some(who.actor_name().to_owned()));
     let mut tx = store.begin(Actor::user(who.actor_name())).await?;
-    let stored = match tx.find_by_key::<Enterprise>(&[master.uscc.to_param()]).await? {
-        Some(existing) => {
-            let mut m = master.clone();
-            // Master data from an older report never overwrite a newer one.
-            if existing.record.reported_year > m.reported_year {
-                m.reported_year = existing.record.reported_year;
+    let existing = tx.find_by_key::<Enterprise>(&[uscc.to_param()]).await?;
+    let mut base = existing
+        .as_ref()
+        .map(|e| master_texts(&e.record))
+        .unwrap_or_default();
+    base.insert("uscc".into(), uscc.clone());
+    let master_fields = merge(base, &input.master);
+    let mut errors = Vec::new();
+    let mut rows: Vec<EnterpriseYearRow> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, y) in input.years.iter().enumerate() {
+        let year = match y.get("year") {
+            Some(Some(t)) => match registry::parse::year(t) {
+                Ok(year) => year,
+                Err(why) => {
+                    errors.push(FieldError::new(format!("years[{i}].year"), why.zh, why.en));
+                    continue;
+                }
+            },
+            _ => {
+                errors.push(FieldError::new(format!("years[{i}].year"), "必填", "required"));
+                continue;
             }
-            tx.update(existing.id, existing.version, &m).await?
+        };
+        if !seen.insert(year) {
+            errors.push(FieldError::new(
+                format!("years[{i}].year"),
+                "年度重复",
+                "duplicate year",
+            ));
+            continue;
         }
-        None => tx.insert(&master).await?,
+        // What that year holds now: master data, then the year's stored figures (and its org unit), then the
+        // request's master fields, then the request's figures for the year.
+        let mut fields = existing
+            .as_ref()
+            .map(|e| master_texts(&e.record))
+            .unwrap_or_default();
+        if let Some(stored) = tx
+            .find_by_key::<EnterpriseYear>(&[uscc.to_param(), year.to_param()])
+            .await?
+        {
+            fields.extend(registry::texts_of(Kind::Enterprises, &stored.record));
+        }
+        fields.extend(master_fields.clone());
+        if let Some(Some(org)) = input.master.get("org_unit_code") {
+            fields.insert("org_unit_code".into(), org.clone());
+        }
+        let fields = merge(fields, y);
+        match registry::build_from_text(Kind::Enterprises, &fields, &cx) {
+            Ok(Built::Enterprise(row)) => rows.push(*row),
+            Ok(_) => {}
+            Err(problems) => errors.extend(problems.into_iter().map(|p| {
+                let key = Kind::Enterprises.fields().get(p.field).map_or("", |f| f.key);
+                FieldError::new(located(i, key), p.reason.zh, p.reason.en)
+            })),
+        }
+    }
+    let master = if rows.is_empty() {
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        // Master data alone: they are the current master data (they keep the report year they had).
+        let (row, problems) = registry::read_row(
+            Kind::Enterprises,
+            |f| master_fields.get(f.key).map(String::as_str),
+            &cx,
+        );
+        let mut m = match (problems.is_empty(), registry::build_enterprise_master(row)) {
+            (true, Ok(m)) => m,
+            (_, built) => {
+                let mut all = problems;
+                all.extend(built.err().unwrap_or_default());
+                return Err(AppError::Invalid(registries::field_errors(
+                    Kind::Enterprises,
+                    all,
+                )));
+            }
+        };
+        m.reported_year = existing.as_ref().and_then(|e| e.record.reported_year);
+        m
+    } else {
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        rows.iter()
+            .map(|r| r.enterprise.clone())
+            .max_by_key(|e| e.reported_year)
+            .unwrap_or_else(|| rows[0].enterprise.clone())
     };
+    let (stored, master_updated) = match existing {
+        Some(e) if master.replaces_master_of(&e.record) || master.reported_year.is_none() => {
+            (tx.update(e.id, e.version, &master).await?, true)
+        }
+        Some(e) => (e, false),
+        None => (tx.insert(&master).await?, true),
+    };
+    let years: Vec<EnterpriseYear> = rows.into_iter().map(|r| r.figures).collect();
     tx.upsert_many(&years).await?;
     tx.commit().await?;
-    Ok(summary(&stored))
+    Ok(UpsertOutcome {
+        enterprise: summary(&stored),
+        master_updated,
+        years_written: years.iter().map(|y| y.year).collect(),
+    })
 }
 
 /// One candidate of the cultivation pool, for display.
@@ -623,32 +592,31 @@ mod tests {
     }
 
     #[test]
-    fn an_upsert_is_checked_field_by_field() {
-        let plan = plantrack_core::plan::embedded::shuangtaizi().unwrap();
-        let bad = EnterpriseUpsert {
-            uscc: "91350100M000100Y44".into(),
-            name: String::new(),
-            org_unit_code: Some("999999".into()),
-            years: vec![YearFigures {
-                year: 2019,
-                employees: Some(Num(Decimal::from(10))),
-                tech_staff: Some(Num(Decimal::from(11))),
-                rd_expense: Some(Num(Decimal::from(5))),
-                domestic_rd_expense: Some(Num(Decimal::from(6))),
-                ..YearFigures::default()
-            }],
-            ..EnterpriseUpsert::default()
+    fn a_request_is_read_as_a_merge_patch() {
+        let p = EnterprisePatch::from_json(
+            r#"{"uscc": "91350100M000100Y43", "name": "甲", "industry_code": null,
+                "years": [{"year": 2019, "employees": 150, "rd_expense": "1,200.5"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(p.uscc, "91350100M000100Y43");
+        assert_eq!(p.master.get("name"), Some(&Some("甲".to_owned())));
+        assert_eq!(p.master.get("industry_code"), Some(&None));
+        assert!(!p.master.contains_key("founded_on"));
+        assert_eq!(p.years[0].get("employees"), Some(&Some("150".to_owned())));
+        assert_eq!(p.years[0].get("rd_expense"), Some(&Some("1,200.5".to_owned())));
+    }
+
+    #[test]
+    fn unknown_fields_and_a_missing_uscc_are_named() {
+        let Err(AppError::Invalid(errs)) =
+            EnterprisePatch::from_json(r#"{"colour": "red", "years": [{"year": 2019, "profit": 1}]}"#)
+        else {
+            panic!("invalid expected")
         };
-        let errs = check_upsert(&plan, &bad).unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
-        for f in [
-            "uscc",
-            "name",
-            "org_unit_code",
-            "years[0].tech_staff",
-            "years[0].domestic_rd_expense",
-        ] {
+        for f in ["uscc", "colour", "years[0].profit"] {
             assert!(fields.contains(&f), "{f} not in {fields:?}");
         }
+        assert!(EnterprisePatch::from_json(r#"{"uscc": "x", "years": {"year": 1}}"#).is_err());
     }
 }

@@ -9,14 +9,13 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use jiff::civil::Date;
-use plantrack_core::plan::{OrgUnitCode, Plan};
-use plantrack_core::qualify::Uscc;
+use plantrack_core::plan::Plan;
+use plantrack_core::registry::{self, Built, Field, Kind};
+use plantrack_exchange::Context;
 use plantrack_store::registries::{
     Achievement, FiscalSupport, IpPledgeFinancing, Platform, Talent, TechContract,
 };
 use plantrack_store::{Actor, ListQuery, Record, Store, Stored};
-use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -41,127 +40,6 @@ pub enum RegistryKind {
     Achievements,
 }
 
-/// How a field's text is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
-    /// Free text (at most [`MAX_TEXT_CHARS`] characters).
-    Text,
-    /// `YYYY-MM-DD`.
-    Date,
-    /// A decimal amount ≥ 0 (万元).
-    Amount,
-    /// A whole number ≥ 0.
-    Count,
-    /// One of fixed codes.
-    Choice(&'static [&'static str]),
-    /// 统一社会信用代码 (GB 32100 check digit).
-    Uscc,
-    /// An org unit of the plan (区划代码).
-    OrgUnit,
-}
-
-/// One field of a registry record. Labels come from the web's catalogs (`field.{registry}.{name}`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FieldSpec {
-    /// Column / JSON key.
-    pub name: &'static str,
-    /// How it is read.
-    pub kind: FieldKind,
-    /// Must not be empty.
-    pub required: bool,
-    /// Shown as a column in the list.
-    pub listed: bool,
-}
-
-const fn f(name: &'static str, kind: FieldKind, required: bool, listed: bool) -> FieldSpec {
-    FieldSpec {
-        name,
-        kind,
-        required,
-        listed,
-    }
-}
-
-/// Longest free text accepted in a field.
-pub const MAX_TEXT_CHARS: usize = 500;
-
-use FieldKind as K;
-
-const TALENT: &[FieldSpec] = &[
-    f("name", K::Text, true, true),
-    // Free text: the plan counts 高端创新创业人才; other categories are kept as recorded.
-    f("category", K::Text, true, true),
-    f("introduced_on", K::Date, true, true),
-    f("employer_uscc", K::Uscc, false, true),
-    f("org_unit_code", K::OrgUnit, true, true),
-    f("note", K::Text, false, false),
-];
-const PLATFORM: &[FieldSpec] = &[
-    f("name", K::Text, true, true),
-    f(
-        "kind",
-        K::Choice(&["industrial_tech_institute", "maker_space", "incubator"]),
-        true,
-        true,
-    ),
-    f(
-        "level",
-        K::Choice(&["国家级", "省级", "市级", "区级"]),
-        false,
-        true,
-    ),
-    f("recognised_on", K::Date, true, true),
-    f("revoked_on", K::Date, false, true),
-    f("org_unit_code", K::OrgUnit, true, true),
-    f("host_unit", K::Text, false, true),
-    f("host_uscc", K::Uscc, false, false),
-];
-const CONTRACT: &[FieldSpec] = &[
-    f("contract_number", K::Text, true, true),
-    f(
-        "contract_type",
-        K::Choice(&["技术开发", "技术转让", "技术许可", "技术咨询", "技术服务"]),
-        true,
-        true,
-    ),
-    f("registered_on", K::Date, true, true),
-    f("seller_uscc", K::Uscc, true, true),
-    f("buyer_name", K::Text, false, true),
-    f("turnover", K::Amount, true, true),
-    f("tech_turnover", K::Amount, false, false),
-    f("org_unit_code", K::OrgUnit, true, true),
-];
-const FINANCING: &[FieldSpec] = &[
-    f("registration_number", K::Text, true, true),
-    f("uscc", K::Uscc, true, true),
-    f("pledgee", K::Text, true, true),
-    f("amount", K::Amount, true, true),
-    f("registered_on", K::Date, true, true),
-    f("patent_count", K::Count, false, false),
-    f("org_unit_code", K::OrgUnit, true, true),
-    f("note", K::Text, false, false),
-];
-const FUNDING: &[FieldSpec] = &[
-    f("program", K::Text, true, true),
-    f("recipient_name", K::Text, true, true),
-    f("recipient_uscc", K::Uscc, false, false),
-    f("amount", K::Amount, true, true),
-    f("paid_on", K::Date, true, true),
-    f("department_code", K::Text, false, true),
-    f("org_unit_code", K::OrgUnit, true, true),
-    f("document_number", K::Text, false, false),
-];
-const ACHIEVEMENT: &[FieldSpec] = &[
-    f("kind", K::Choice(&["key_technology", "new_product"]), true, true),
-    f("title", K::Text, true, true),
-    f("owner_name", K::Text, true, true),
-    f("owner_uscc", K::Uscc, false, false),
-    f("level", K::Text, false, true),
-    f("recognised_on", K::Date, false, true),
-    f("evidence", K::Text, false, false),
-    f("org_unit_code", K::OrgUnit, true, true),
-];
-
 impl RegistryKind {
     /// Every registry, in menu order.
     pub const ALL: [RegistryKind; 6] = [
@@ -173,16 +51,21 @@ impl RegistryKind {
         RegistryKind::Achievements,
     ];
 
+    /// The kind of registry row (its fields, names and vocabularies).
+    pub fn kind(self) -> Kind {
+        match self {
+            RegistryKind::Talents => Kind::Talents,
+            RegistryKind::Platforms => Kind::Platforms,
+            RegistryKind::Contracts => Kind::Contracts,
+            RegistryKind::Financing => Kind::Financing,
+            RegistryKind::Funding => Kind::Funding,
+            RegistryKind::Achievements => Kind::Achievements,
+        }
+    }
+
     /// The URL / API segment.
     pub fn slug(self) -> &'static str {
-        match self {
-            RegistryKind::Talents => "talents",
-            RegistryKind::Platforms => "platforms",
-            RegistryKind::Contracts => "contracts",
-            RegistryKind::Financing => "financing",
-            RegistryKind::Funding => "funding",
-            RegistryKind::Achievements => "achievements",
-        }
+        self.kind().name()
     }
 
     /// Reads a URL segment.
@@ -202,16 +85,9 @@ impl RegistryKind {
         }
     }
 
-    /// The fields, in form order.
-    pub fn fields(self) -> &'static [FieldSpec] {
-        match self {
-            RegistryKind::Talents => TALENT,
-            RegistryKind::Platforms => PLATFORM,
-            RegistryKind::Contracts => CONTRACT,
-            RegistryKind::Financing => FINANCING,
-            RegistryKind::Funding => FUNDING,
-            RegistryKind::Achievements => ACHIEVEMENT,
-        }
+    /// The fields, in form order (the registry spec of `plantrack_core::registry`).
+    pub fn fields(self) -> &'static [Field] {
+        self.kind().fields()
     }
 }
 
@@ -243,12 +119,21 @@ pub struct RegistryPage {
     pub limit: i64,
 }
 
-/// Text fields as submitted (form fields, or a JSON object's scalars).
+/// Text fields as submitted by a form: every field of the form, empty = none.
 pub type Fields = BTreeMap<String, String>;
 
-/// Reads a JSON object's scalars as text fields: numbers exactly as written (never through `f64`), `null` as
-/// empty. Arrays and objects are an error for their field.
-pub fn fields_from_json(body: &str) -> Result<Fields, AppError> {
+/// A partial update in the manner of JSON Merge Patch (RFC 7396): a field that is absent keeps its stored value,
+/// `Some(text)` sets it (blank text clears it) and `None` — an explicit JSON `null` — clears it.
+pub type Patch = BTreeMap<String, Option<String>>;
+
+/// A form's fields as a patch (a form sends every field it shows).
+pub fn patch_of(fields: &Fields) -> Patch {
+    fields.iter().map(|(k, v)| (k.clone(), Some(v.clone()))).collect()
+}
+
+/// Reads a JSON object's scalars as a [`Patch`]: numbers exactly as written (never through `f64`), `null` as
+/// "clear". Arrays and objects are an error for their field.
+pub fn fields_from_json(body: &str) -> Result<Patch, AppError> {
     use serde_json::value::RawValue;
     let map: BTreeMap<String, Box<RawValue>> = serde_json::from_str(body).map_err(|e| {
         AppError::invalid(
@@ -257,23 +142,23 @@ pub fn fields_from_json(body: &str) -> Result<Fields, AppError> {
             format!("the body must be a JSON object: {e}"),
         )
     })?;
-    let mut out = Fields::new();
+    let mut out = Patch::new();
     let mut errors = Vec::new();
     for (k, v) in map {
         let raw = v.get().trim();
         if raw == "null" {
-            out.insert(k, String::new());
+            out.insert(k, None);
         } else if raw.starts_with('"') {
             match serde_json::from_str::<String>(raw) {
                 Ok(s) => {
-                    out.insert(k, s);
+                    out.insert(k, Some(s));
                 }
                 Err(e) => errors.push(FieldError::new(k, e.to_string(), e.to_string())),
             }
         } else if raw.starts_with('{') || raw.starts_with('[') {
             errors.push(FieldError::new(k, "应为文字或数字", "must be text or a number"));
         } else {
-            out.insert(k, raw.to_owned());
+            out.insert(k, Some(raw.to_owned()));
         }
     }
     if errors.is_empty() {
@@ -283,26 +168,26 @@ pub fn fields_from_json(body: &str) -> Result<Fields, AppError> {
     }
 }
 
-fn text_of(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// `patch` applied to `base` (RFC 7396): absent keeps, `null` removes, a value replaces.
+pub fn merge(mut base: Fields, patch: &Patch) -> Fields {
+    for (k, v) in patch {
+        match v {
+            Some(text) => {
+                base.insert(k.clone(), text.clone());
+            }
+            None => {
+                base.remove(k);
+            }
+        }
     }
+    base
 }
 
 fn row_of<T: Record>(kind: RegistryKind, s: &Stored<T>) -> RegistryRow {
-    let json = serde_json::to_value(&s.record).unwrap_or_default();
-    let values = kind
-        .fields()
-        .iter()
-        .map(|f| {
-            (
-                f.name.to_owned(),
-                json.get(f.name).map(text_of).unwrap_or_default(),
-            )
-        })
-        .collect();
+    let mut values = registry::texts_of(kind.kind(), &s.record);
+    for f in kind.fields() {
+        values.entry(f.key.to_owned()).or_default();
+    }
     RegistryRow {
         id: s.id,
         version: s.version,
@@ -312,154 +197,59 @@ fn row_of<T: Record>(kind: RegistryKind, s: &Stored<T>) -> RegistryRow {
     }
 }
 
-/// Parses text fields into the JSON the record deserialises from, collecting every field's problem.
-fn parse_fields(
-    kind: RegistryKind,
-    plan: &Plan,
-    input: &Fields,
-) -> Result<serde_json::Value, Vec<FieldError>> {
-    use serde_json::Value;
-    let mut obj = serde_json::Map::new();
-    let mut errors = Vec::new();
-    for spec in kind.fields() {
-        let raw = input.get(spec.name).map(|s| s.trim()).unwrap_or("");
-        if raw.is_empty() {
-            if spec.required {
-                errors.push(FieldError::new(spec.name, "必填", "required"));
-            }
-            obj.insert(spec.name.into(), Value::Null);
-            continue;
+/// Field problems as the API and forms report them (field = the key).
+pub fn field_errors(kind: Kind, problems: Vec<registry::Problem>) -> Vec<FieldError> {
+    problems
+        .into_iter()
+        .map(|p| {
+            let key = kind.fields().get(p.field).map_or("", |f| f.key);
+            FieldError::new(key, p.reason.zh, p.reason.en)
+        })
+        .collect()
+}
+
+/// The keys a patch or form may carry besides the fields.
+const NOT_FIELDS: [&str; 3] = ["version", "id", "_csrf"];
+
+/// Reads and checks text fields into the record (the same reader and builder as file import), collecting
+/// every field's problem, unknown fields included.
+fn parse_fields(kind: RegistryKind, cx: &Context, input: &Fields) -> Result<Built, Vec<FieldError>> {
+    let unknown: Vec<FieldError> = input
+        .keys()
+        .filter(|k| kind.kind().field(k).is_none() && !NOT_FIELDS.contains(&k.as_str()))
+        .map(|k| FieldError::new(k.clone(), "未知字段", "unknown field"))
+        .collect();
+    match registry::build_from_text(kind.kind(), input, cx) {
+        Ok(b) if unknown.is_empty() => Ok(b),
+        Ok(_) => Err(unknown),
+        Err(problems) => {
+            let mut errors = field_errors(kind.kind(), problems);
+            errors.extend(unknown);
+            Err(errors)
         }
-        let parsed: Result<Value, FieldError> = match spec.kind {
-            K::Text => {
-                if raw.chars().count() > MAX_TEXT_CHARS {
-                    Err(FieldError::new(
-                        spec.name,
-                        format!("最多 {MAX_TEXT_CHARS} 个字符"),
-                        format!("at most {MAX_TEXT_CHARS} characters"),
-                    ))
-                } else if raw.chars().any(char::is_control) {
-                    Err(FieldError::new(
-                        spec.name,
-                        "含有控制字符",
-                        "contains control characters",
-                    ))
-                } else {
-                    Ok(Value::String(raw.to_owned()))
-                }
-            }
-            K::Date => raw
-                .parse::<Date>()
-                .map(|d| Value::String(d.to_string()))
-                .map_err(|_| {
-                    FieldError::new(
-                        spec.name,
-                        format!("日期应为 YYYY-MM-DD：“{raw}”"),
-                        format!("a date is YYYY-MM-DD: “{raw}”"),
-                    )
-                }),
-            K::Amount => match raw.parse::<Decimal>() {
-                Ok(d) if d.is_sign_negative() && !d.is_zero() => Err(FieldError::new(
-                    spec.name,
-                    "金额不能为负",
-                    "an amount cannot be negative",
-                )),
-                Ok(d) => Ok(Value::String(d.normalize().to_string())),
-                Err(_) => Err(FieldError::new(
-                    spec.name,
-                    format!("不是数字：“{raw}”（单位为万元，不写单位和千位分隔符）"),
-                    format!("not a number: “{raw}” (in 万元, no unit, no thousands separators)"),
-                )),
-            },
-            K::Count => match raw.parse::<i64>() {
-                Ok(n) if n >= 0 => Ok(Value::from(n)),
-                _ => Err(FieldError::new(
-                    spec.name,
-                    format!("应为非负整数：“{raw}”"),
-                    format!("must be a whole number ≥ 0: “{raw}”"),
-                )),
-            },
-            K::Choice(options) => {
-                if options.contains(&raw) {
-                    Ok(Value::String(raw.to_owned()))
-                } else {
-                    Err(FieldError::new(
-                        spec.name,
-                        format!("“{raw}” 不是可选值（{}）", options.join("、")),
-                        format!("“{raw}” is not one of {}", options.join(", ")),
-                    ))
-                }
-            }
-            K::Uscc => Uscc::parse(raw)
-                .map(|u| Value::String(u.as_str().to_owned()))
-                .map_err(|e| FieldError::new(spec.name, e.to_string(), e.to_string())),
-            K::OrgUnit => match OrgUnitCode::parse(raw) {
-                Ok(code) if plan.org_unit(&code).is_some() => Ok(Value::String(code.as_str().to_owned())),
-                _ => Err(FieldError::new(
-                    spec.name,
-                    format!("计划中没有区划 “{raw}”"),
-                    format!("no org unit “{raw}” in the plan"),
-                )),
-            },
-        };
-        match parsed {
-            Ok(v) => {
-                obj.insert(spec.name.into(), v);
-            }
-            Err(e) => {
-                errors.push(e);
-                obj.insert(spec.name.into(), Value::Null);
-            }
-        }
-    }
-    for name in input.keys() {
-        if !kind.fields().iter().any(|f| f.name == name)
-            && !matches!(name.as_str(), "version" | "id" | "_csrf")
-        {
-            errors.push(FieldError::new(name.clone(), "未知字段", "unknown field"));
-        }
-    }
-    cross_checks(kind, &obj, &mut errors);
-    if errors.is_empty() {
-        Ok(Value::Object(obj))
-    } else {
-        Err(errors)
     }
 }
 
-/// Rules between fields.
-fn cross_checks(
-    kind: RegistryKind,
-    obj: &serde_json::Map<String, serde_json::Value>,
-    errors: &mut Vec<FieldError>,
-) {
-    let text = |k: &str| obj.get(k).and_then(|v| v.as_str());
-    match kind {
-        RegistryKind::Platforms => {
-            if let (Some(from), Some(to)) = (text("recognised_on"), text("revoked_on"))
-                && to < from
-            {
-                errors.push(FieldError::new(
-                    "revoked_on",
-                    "撤销日期不能早于认定日期",
-                    "the revocation date cannot be before the recognition date",
-                ));
-            }
-        }
-        RegistryKind::Contracts => {
-            let dec = |k: &str| text(k).and_then(|s| s.parse::<Decimal>().ok());
-            if let (Some(total), Some(tech)) = (dec("turnover"), dec("tech_turnover"))
-                && tech > total
-            {
-                errors.push(FieldError::new(
-                    "tech_turnover",
-                    "技术交易额不能大于成交额",
-                    "the technology part cannot exceed the turnover",
-                ));
-            }
-        }
-        _ => {}
-    }
+fn to_json(b: Built) -> serde_json::Value {
+    let v = match b {
+        Built::Talent(r) => serde_json::to_value(r),
+        Built::Platform(r) => serde_json::to_value(r),
+        Built::Contract(r) => serde_json::to_value(r),
+        Built::Financing(r) => serde_json::to_value(r),
+        Built::Funding(r) => serde_json::to_value(r),
+        Built::Achievement(r) => serde_json::to_value(r),
+        Built::Enterprise(r) => serde_json::to_value(r),
+        Built::Qualification(r) => serde_json::to_value(r),
+        Built::Observation(r) => serde_json::to_value(r),
+        Built::OrgUnit(r) => serde_json::to_value(r),
+    };
+    v.unwrap_or_default()
+}
+
+/// What the readers know: the plan's departments and elements, every org unit of the plan and the store.
+async fn context(store: &Store, plan: &Plan, who: &Principal) -> Result<Context, AppError> {
+    let codes = store.org_unit_codes().await?;
+    Ok(Context::for_plan(plan, codes, Some(who.actor_name().to_owned())))
 }
 
 fn decode<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
@@ -521,10 +311,14 @@ async fn create_t<T: Record + DeserializeOwned>(
 }
 
 fn duplicate(kind: RegistryKind) -> AppError {
+    let k = kind.kind();
+    let words = k.key_words();
     AppError::Conflict(format!(
-        "已有相同的记录（{}）/ a row with the same key already exists in {}",
-        kind.slug(),
-        kind.slug()
+        "{}中已有相同的记录（{}） / a row with the same key already exists in {} ({})",
+        k.name_zh(),
+        words.zh,
+        k.name_en(),
+        words.en
     ))
 }
 
@@ -591,27 +385,25 @@ pub async fn get(
     dispatch!(kind, get_t, store, kind, id)
 }
 
-/// Checks fields without writing (for a form preview); the errors are what [`create`] would return.
-pub fn check(kind: RegistryKind, plan: &Plan, fields: &Fields) -> Result<(), AppError> {
-    parse_fields(kind, plan, fields)
-        .map(|_| ())
-        .map_err(AppError::Invalid)
-}
-
-/// Creates a row (registry editors). A row with the same natural key is a conflict.
+/// Creates a row (registry editors) from a patch: absent and `null` fields are empty. A row with the same
+/// natural key is a conflict.
 pub async fn create(
     store: &Store,
     who: &Principal,
     plan: &Plan,
     kind: RegistryKind,
-    fields: &Fields,
+    patch: &Patch,
 ) -> Result<RegistryRow, AppError> {
     who.require(&Permission::EditRegistries)?;
-    let value = parse_fields(kind, plan, fields).map_err(AppError::Invalid)?;
+    let cx = context(store, plan, who).await?;
+    let fields = merge(Fields::new(), patch);
+    let value = to_json(parse_fields(kind, &cx, &fields).map_err(AppError::Invalid)?);
     dispatch!(kind, create_t, store, who, kind, value)
 }
 
-/// Replaces a row's fields if it is still at `version`; otherwise [`AppError::Stale`].
+/// Changes a row if it is still at `version` (otherwise [`AppError::Stale`]): the patch is applied to the
+/// stored row (RFC 7396: an absent field keeps its value, `null` clears it), and the result is checked as a
+/// whole, as a new row would be.
 pub async fn update(
     store: &Store,
     who: &Principal,
@@ -619,10 +411,14 @@ pub async fn update(
     kind: RegistryKind,
     id: i64,
     version: i64,
-    fields: &Fields,
+    patch: &Patch,
 ) -> Result<RegistryRow, AppError> {
     who.require(&Permission::EditRegistries)?;
-    let value = parse_fields(kind, plan, fields).map_err(AppError::Invalid)?;
+    let cx = context(store, plan, who).await?;
+    let stored = dispatch!(kind, get_t, store, kind, id)?;
+    let base: Fields = stored.values.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    let fields = merge(base, patch);
+    let value = to_json(parse_fields(kind, &cx, &fields).map_err(AppError::Invalid)?);
     dispatch!(kind, update_t, store, who, kind, id, version, value)
 }
 
@@ -641,9 +437,11 @@ pub async fn delete(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal::Decimal;
 
-    fn plan() -> Plan {
-        plantrack_core::plan::embedded::shuangtaizi().unwrap()
+    fn cx() -> Context {
+        let plan = plantrack_core::plan::embedded::shuangtaizi().unwrap();
+        Context::for_plan(&plan, Vec::<String>::new(), None)
     }
 
     fn fields(pairs: &[(&str, &str)]) -> Fields {
@@ -655,21 +453,22 @@ mod tests {
 
     #[test]
     fn a_good_contract_parses_into_the_store_record() {
-        let v = parse_fields(
+        let b = parse_fields(
             RegistryKind::Contracts,
-            &plan(),
+            &cx(),
             &fields(&[
                 ("contract_number", "2019210011000123"),
                 ("contract_type", "技术开发"),
-                ("registered_on", "2019-05-06"),
+                ("registered_on", "2019/5/6"),
                 ("seller_uscc", "91350100M000100Y43"),
-                ("turnover", "120.5"),
+                ("turnover", "1,120.5"),
                 ("org_unit_code", "211102"),
             ]),
         )
         .unwrap();
-        let c: TechContract = decode(v).unwrap();
-        assert_eq!(c.turnover, "120.5".parse::<Decimal>().unwrap());
+        let c: TechContract = decode(to_json(b)).unwrap();
+        assert_eq!(c.turnover, "1120.5".parse::<Decimal>().unwrap());
+        assert_eq!(c.registered_on.to_string(), "2019-05-06");
         assert_eq!(c.buyer_name, None);
     }
 
@@ -677,7 +476,7 @@ mod tests {
     fn every_bad_field_is_named_at_once() {
         let errs = parse_fields(
             RegistryKind::Contracts,
-            &plan(),
+            &cx(),
             &fields(&[
                 ("contract_type", "卖菜"),
                 ("registered_on", "2019-13-01"),
@@ -706,7 +505,7 @@ mod tests {
     fn a_platform_cannot_be_revoked_before_it_was_recognised() {
         let errs = parse_fields(
             RegistryKind::Platforms,
-            &plan(),
+            &cx(),
             &fields(&[
                 ("name", "盘锦石化产业技术研究院"),
                 ("kind", "industrial_tech_institute"),
@@ -720,18 +519,33 @@ mod tests {
     }
 
     #[test]
-    fn json_scalars_become_fields_and_objects_are_refused() {
+    fn json_scalars_become_a_patch_and_objects_are_refused() {
         let f =
             fields_from_json(r#"{"turnover": 1234567.8901234567, "buyer_name": null, "n": "甲"}"#).unwrap();
-        assert_eq!(f["turnover"], "1234567.8901234567");
-        assert_eq!(f["buyer_name"], "");
-        assert_eq!(f["n"], "甲");
+        assert_eq!(f["turnover"].as_deref(), Some("1234567.8901234567"));
+        assert_eq!(f["buyer_name"], None);
+        assert_eq!(f["n"].as_deref(), Some("甲"));
         assert!(fields_from_json(r#"{"x": {"y": 1}}"#).is_err());
         assert!(fields_from_json("[1]").is_err());
     }
 
     #[test]
-    fn every_field_spec_names_a_column_of_its_record() {
+    fn a_patch_keeps_what_it_does_not_name_and_clears_what_it_nulls() {
+        let base = fields(&[("name", "甲"), ("note", "旧备注"), ("category", "高层次人才")]);
+        let patch: Patch = [
+            ("name".to_owned(), Some("乙".to_owned())),
+            ("note".to_owned(), None),
+        ]
+        .into_iter()
+        .collect();
+        let merged = merge(base, &patch);
+        assert_eq!(merged.get("name").map(String::as_str), Some("乙"));
+        assert_eq!(merged.get("note"), None);
+        assert_eq!(merged.get("category").map(String::as_str), Some("高层次人才"));
+    }
+
+    #[test]
+    fn every_field_names_a_column_of_its_record() {
         for kind in RegistryKind::ALL {
             let cols: &[&str] = match kind {
                 RegistryKind::Talents => Talent::COLUMNS,
@@ -741,7 +555,7 @@ mod tests {
                 RegistryKind::Funding => FiscalSupport::COLUMNS,
                 RegistryKind::Achievements => Achievement::COLUMNS,
             };
-            let names: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
+            let names: Vec<&str> = kind.fields().iter().map(|f| f.key).collect();
             assert_eq!(names, cols, "{kind:?}");
             assert_eq!(RegistryKind::parse(kind.slug()), Some(kind));
         }

@@ -5,12 +5,16 @@
 //! `web`, `cli`) turn the outside world into the typed values defined here and call the pure engines.
 //! Each module owns its own error type; they name the input that was wrong and why.
 
+mod bilingual;
 pub mod indicator;
 pub mod period;
 pub mod plan;
 pub mod progress;
 pub mod qualify;
+pub mod registry;
 pub mod supervise;
+
+pub use bilingual::Text;
 
 #[cfg(test)]
 pub(crate) mod testing;

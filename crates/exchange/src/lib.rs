@@ -4,10 +4,11 @@
 //! with the same headers; CSV writing for large files.
 //!
 //! This crate parses at the edge and writes files; it does no database work (the `app` crate runs the import
-//! in one transaction: all or nothing) and depends on `store` only for its record types.
+//! in one transaction: all or nothing). The kinds, their fields, the readers of text and the record builders
+//! are `plantrack_core::registry`'s, shared with web forms and the API.
 //!
-//! - [`schema`]: the kinds of file and their columns;
-//! - [`cell`]: cell values → dates, amounts (万元), counts, years, periods;
+//! - [`schema`]: header matching onto a kind's fields;
+//! - [`cell`]: typed spreadsheet cells → values (text goes to the shared reader);
 //! - [`source`]: bytes → rows (format and encoding detection);
 //! - [`parse`]: rows → typed records with problems ([`Parser`]);
 //! - [`report`]: the problems an import reports;

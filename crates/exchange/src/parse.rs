@@ -6,25 +6,16 @@
 
 use std::collections::{HashMap, HashSet};
 
-use jiff::civil::Date;
-use plantrack_core::period::Period;
 use plantrack_core::plan::{ElementSource, Plan};
-use plantrack_core::qualify::{IndustryCode, Uscc};
-use plantrack_store::enterprises::{
-    Enterprise, EnterpriseYear, EnterpriseYearRow, Qualification, QualificationKind,
+use plantrack_core::registry::{
+    Achievement, Built, EnterpriseYearRow, FiscalSupport, IpPledgeFinancing, Lookup, Observation, OrgUnit,
+    Platform, Qualification, Row, Talent, TechContract,
 };
-use plantrack_store::observations::Observation;
-use plantrack_store::org::OrgUnit;
-use plantrack_store::registries::{
-    Achievement, AchievementKind, FiscalSupport, IpPledgeFinancing, Platform, PlatformKind, Talent,
-    TechContract,
-};
-use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::cell::{self, Cell, Reason};
 use crate::report::Problem;
-use crate::schema::{Choice, Column, HeaderIndex, Kind, Value};
+use crate::schema::{Field, HeaderIndex, Kind};
 use crate::source::{self, Encoding, Format, Rows};
 
 /// What the checks need to know besides the file: known org units, the plan's data elements and departments,
@@ -87,6 +78,38 @@ impl Context {
     }
 }
 
+impl Lookup for Context {
+    fn has_org_unit(&self, code: &str) -> bool {
+        self.org_units.contains(code)
+    }
+
+    fn department(&self, text: &str) -> Option<String> {
+        self.departments.get(text).cloned()
+    }
+
+    fn element(&self, text: &str) -> Result<String, Reason> {
+        match self.elements.get(text) {
+            Some(e) => match e.derived_by {
+                Some(rule) => Err(Reason::new(
+                    format!(
+                        "{}（{}）由登记台账计算（规则 {rule}），不能导入；请导入相应台账",
+                        e.name_zh, e.id
+                    ),
+                    format!(
+                        "{} is derived from the registries (rule {rule}) and cannot be imported; import the registry instead",
+                        e.id
+                    ),
+                )),
+                None => Ok(e.id.clone()),
+            },
+            None => Err(Reason::new(
+                format!("计划中没有数据项“{text}”"),
+                format!("unknown data element “{text}” (not in the plan)"),
+            )),
+        }
+    }
+}
+
 /// Typed records of one kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Records {
@@ -125,6 +148,23 @@ impl Records {
             Kind::Funding => Records::Funding(Vec::with_capacity(rows)),
             Kind::Achievements => Records::Achievements(Vec::with_capacity(rows)),
             Kind::OrgUnits => Records::OrgUnits(Vec::with_capacity(rows)),
+        }
+    }
+
+    /// Add a record of this kind (a record of another kind is a bug: it is dropped).
+    fn push(&mut self, record: Built) {
+        match (record, self) {
+            (Built::Enterprise(r), Records::Enterprises(v)) => v.push(*r),
+            (Built::Qualification(r), Records::Qualifications(v)) => v.push(r),
+            (Built::Contract(r), Records::Contracts(v)) => v.push(r),
+            (Built::Talent(r), Records::Talents(v)) => v.push(r),
+            (Built::Platform(r), Records::Platforms(v)) => v.push(r),
+            (Built::Observation(r), Records::Observations(v)) => v.push(r),
+            (Built::Financing(r), Records::Financing(v)) => v.push(r),
+            (Built::Funding(r), Records::Funding(v)) => v.push(r),
+            (Built::Achievement(r), Records::Achievements(v)) => v.push(r),
+            (Built::OrgUnit(r), Records::OrgUnits(v)) => v.push(r),
+            _ => {}
         }
     }
 
@@ -210,7 +250,7 @@ impl Parser {
             ),
         };
         let index = HeaderIndex::new(kind);
-        let columns = kind.columns();
+        let columns = kind.fields();
         let mut best: Option<(Vec<Problem>, usize)> = None;
         for mut rows in sheets {
             match find_header(&mut rows, &index, columns) {
@@ -227,7 +267,7 @@ impl Parser {
                         columns: map
                             .iter()
                             .enumerate()
-                            .filter_map(|(i, m)| m.map(|f| (headers[f].clone(), columns[i].id.to_owned())))
+                            .filter_map(|(i, m)| m.map(|f| (headers[f].clone(), columns[i].key.to_owned())))
                             .collect(),
                         ignored_columns: ignored,
                     };
@@ -327,17 +367,8 @@ impl Parser {
             read += 1;
             self.data_rows += 1;
             let number = row.number;
-            let cells = row.cells;
-            let mut r = RowIn {
-                number,
-                cells: &cells,
-                map: &self.map,
-                headers: &self.headers,
-                columns: self.kind.columns(),
-                problems: Vec::new(),
-            };
-            let parsed = parse_row(self.kind, &mut r, cx);
-            let mut problems = r.problems;
+            let (built, mut problems) =
+                parse_row(self.kind, &self.map, &self.headers, number, &row.cells, cx);
             // Explain cells that are formulas or merged cells.
             for p in &mut problems {
                 if let Some(col) = p
@@ -346,26 +377,27 @@ impl Parser {
                     .and_then(|c| self.headers.iter().position(|h| h == c))
                     && let Some((zh, en)) = self.rows.cell_note(number, col, p.value.is_none())
                 {
-                    p.message_zh = format!("{}: {zh}", p.message_zh);
+                    p.message_zh = format!("{}：{zh}", p.message_zh);
                     p.message_en = format!("{}: {en}", p.message_en);
                 }
             }
-            if let Some(record) = parsed {
-                let key = record.key();
+            if let Some(record) = built {
+                let key = key_of(&record);
                 if let Some(first) = self.seen.get(&key) {
+                    let words = self.kind.key_words();
                     problems.push(Problem::row(
                         number,
                         None,
-                        format!("与第{first}行重复({})", record.key_text_zh()),
-                        format!("duplicates row {first} ({})", record.key_text_en()),
+                        format!("与第{first}行重复（{}）", words.zh),
+                        format!("duplicates row {first} ({})", words.en),
                     ));
                 } else if problems.is_empty() {
                     self.seen.insert(key, number);
-                    if let Parsed::OrgUnit(u) = &record {
+                    if let Built::OrgUnit(u) = &record {
                         self.file_org_units
                             .push((number, u.code.clone(), u.parent_code.clone()));
                     }
-                    record.push_into(&mut batch.records);
+                    batch.records.push(record);
                     batch.rows.push(number);
                 }
             }
@@ -397,7 +429,7 @@ impl Parser {
             ));
         }
         let in_file: HashSet<&str> = self.file_org_units.iter().map(|(_, c, _)| c.as_str()).collect();
-        let parent_col = self.header_of("parent");
+        let parent_col = self.header_of("parent_code");
         for (row, code, parent) in &self.file_org_units {
             if let Some(p) = parent
                 && !in_file.contains(p.as_str())
@@ -420,9 +452,9 @@ impl Parser {
     }
 
     fn header_of(&self, id: &str) -> String {
-        let cols = self.kind.columns();
+        let cols = self.kind.fields();
         cols.iter()
-            .position(|c| c.id == id)
+            .position(|c| c.key == id)
             .and_then(|i| {
                 self.map
                     .get(i)
@@ -430,12 +462,7 @@ impl Parser {
                     .flatten()
                     .map(|f| self.headers[f].clone())
             })
-            .unwrap_or_else(|| {
-                cols.iter()
-                    .find(|c| c.id == id)
-                    .map_or(id, |c| c.header)
-                    .to_owned()
-            })
+            .unwrap_or_else(|| cols.iter().find(|c| c.key == id).map_or(id, |c| c.zh).to_owned())
     }
 }
 
@@ -446,7 +473,7 @@ type HeaderFound = (u64, Vec<String>, Vec<Option<usize>>, Vec<String>);
 fn find_header(
     rows: &mut Rows,
     index: &HeaderIndex,
-    columns: &[Column],
+    columns: &[Field],
 ) -> Result<HeaderFound, (Vec<Problem>, usize)> {
     let mut best: Option<(u64, Vec<String>, usize)> = None;
     let mut first_line: Option<(u64, Vec<String>)> = None;
@@ -480,8 +507,8 @@ fn find_header(
                     Some(i) if map[i].is_some() => problems.push(Problem::row(
                         row.number,
                         Some(h),
-                        format!("列「{}」重复出现", columns[i].header),
-                        format!("column {} appears twice", columns[i].header),
+                        format!("列「{}」重复出现", columns[i].zh),
+                        format!("column {} appears twice", columns[i].zh),
                     )),
                     Some(i) => map[i] = Some(f),
                     None => ignored.push(h.clone()),
@@ -496,11 +523,7 @@ fn find_header(
             best = Some((row.number, headers, matched.len()));
         }
     }
-    let expected: Vec<&str> = columns
-        .iter()
-        .filter(|c| c.in_template)
-        .map(|c| c.header)
-        .collect();
+    let expected: Vec<&str> = columns.iter().filter(|c| c.in_template).map(|c| c.zh).collect();
     match best.filter(|b| b.2 >= 2) {
         Some((number, headers, n)) => {
             let found: HashSet<usize> = headers.iter().filter_map(|h| index.find(h)).collect();
@@ -508,7 +531,7 @@ fn find_header(
                 .iter()
                 .enumerate()
                 .filter(|(i, c)| c.required && !found.contains(i))
-                .map(|(_, c)| c.header)
+                .map(|(_, c)| c.zh)
                 .collect();
             Err((
                 vec![Problem::row(
@@ -545,691 +568,88 @@ fn find_header(
     }
 }
 
-/// One row being parsed: getters read a column's cell, check it, and record a problem when it is wrong.
-struct RowIn<'r, 'c> {
+/// One row: every mapped cell read as its field's value, then the record built with the checks between fields
+/// (both in `plantrack_core::registry`, shared with forms and the API). Problems name the file's header and the
+/// cell as written.
+fn parse_row(
+    kind: Kind,
+    map: &[Option<usize>],
+    headers: &[String],
     number: u64,
-    cells: &'r [Cell<'c>],
-    map: &'r [Option<usize>],
-    headers: &'r [String],
-    columns: &'static [Column],
-    problems: Vec<Problem>,
-}
-
-const EMPTY: Cell<'static> = Cell::Empty;
-
-impl<'r, 'c> RowIn<'r, 'c> {
-    fn cell(&self, col: usize) -> &Cell<'c> {
-        match self.map.get(col).copied().flatten() {
-            Some(f) => self.cells.get(f).unwrap_or(&EMPTY),
-            None => &EMPTY,
+    cells: &[Cell<'_>],
+    cx: &Context,
+) -> (Option<Built>, Vec<Problem>) {
+    let fields = kind.fields();
+    // The header of field `i` as the file writes it (or the template's header when the file lacks it).
+    let header = |i: usize| -> String {
+        match map.get(i).copied().flatten() {
+            Some(f) => headers.get(f).cloned().unwrap_or_default(),
+            None => fields.get(i).map_or("", |c| c.zh).to_owned(),
         }
-    }
-
-    fn header(&self, col: usize) -> &str {
-        match self.map.get(col).copied().flatten() {
-            Some(f) => self.headers.get(f).map_or("", String::as_str),
-            None => self.columns.get(col).map_or("", |c| c.header),
-        }
-    }
-
-    fn fail(&mut self, col: usize, reason: Reason) {
-        let value = Some(self.cell(col).display());
-        let header = self.header(col).to_owned();
-        self.problems
-            .push(Problem::cell(self.number, &header, value, reason));
-    }
-
-    /// Apply a parser; record its error; a missing required value is an error too.
-    fn take<T>(&mut self, col: usize, v: Result<Option<T>, Reason>) -> Option<T> {
-        match v {
-            Ok(Some(x)) => Some(x),
-            Ok(None) => {
-                if self.columns.get(col).is_some_and(|c| c.required) {
-                    let header = self.header(col).to_owned();
-                    self.problems.push(Problem::cell(
-                        self.number,
-                        &header,
-                        None,
-                        Reason::new("必填项为空", "required value missing"),
-                    ));
-                }
-                None
-            }
+    };
+    let mut row = Row::new(kind);
+    let mut problems = Vec::new();
+    let mut failed = vec![false; fields.len()];
+    for (i, f) in fields.iter().enumerate() {
+        let Some(c) = map.get(i).copied().flatten() else {
+            continue;
+        };
+        let cell = cells.get(c).unwrap_or(&Cell::Empty);
+        match cell::read(f, cell, cx) {
+            Ok(v) => row.set(i, v),
             Err(reason) => {
-                self.fail(col, reason);
-                None
+                failed[i] = true;
+                problems.push(Problem::cell(number, &header(i), Some(cell.display()), reason));
             }
         }
     }
-
-    fn text(&mut self, col: usize) -> Option<String> {
-        let v = cell::text(self.cell(col));
-        self.take(col, v)
+    if kind == Kind::Observations
+        && row.get(ENTERED_BY).is_none()
+        && let Some(actor) = &cx.actor
+    {
+        // An export names who entered each value; re-importing it keeps them (without the column: the importer).
+        row.set(
+            ENTERED_BY,
+            Some(plantrack_core::registry::Value::Text(actor.clone())),
+        );
     }
-
-    fn date(&mut self, col: usize) -> Option<Date> {
-        let v = cell::date(self.cell(col));
-        self.take(col, v)
-    }
-
-    fn amount(&mut self, col: usize) -> Option<Decimal> {
-        let v = cell::amount_wan(self.cell(col));
-        self.take(col, v)
-    }
-
-    fn count(&mut self, col: usize) -> Option<i64> {
-        let v = cell::count(self.cell(col));
-        self.take(col, v)
-    }
-
-    fn year(&mut self, col: usize) -> Option<i32> {
-        let v = cell::year(self.cell(col));
-        self.take(col, v)
-    }
-
-    fn uscc(&mut self, col: usize) -> Option<String> {
-        let v = cell::text(self.cell(col)).and_then(|t| {
-            t.map(|t| {
-                // Most codes arrive as written: 18 ASCII capitals and digits, nothing to normalise.
-                let t: String = if t.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
-                    t
-                } else {
-                    cell::halfwidth(&t)
-                        .chars()
-                        .filter(|c| !cell::is_space(*c))
-                        .collect::<String>()
-                        .to_uppercase()
-                };
-                Uscc::parse(&t)
-                    .map(|u| u.to_string())
-                    .map_err(|e| split_reason(&e.to_string()))
-            })
-            .transpose()
-        });
-        self.take(col, v)
-    }
-
-    fn org_unit(&mut self, col: usize, cx: &Context) -> Option<String> {
-        let v = cell::text(self.cell(col)).and_then(|t| {
-            t.map(|t| {
-                let code = cell::halfwidth(&t).trim().to_owned();
-                if cx.org_units.contains(&code) {
-                    Ok(code)
-                } else {
-                    Err(Reason::new(
-                        format!("未知的区划代码 {code}(先导入区划或检查代码)"),
-                        format!(
-                            "unknown org-unit code {code} (import the org unit first, or check the code)"
-                        ),
-                    ))
-                }
-            })
-            .transpose()
-        });
-        self.take(col, v)
-    }
-
-    fn choice(&mut self, col: usize) -> Option<&'static Choice> {
-        let value = self.columns.get(col).map(|c| c.value);
-        let v = cell::text(self.cell(col)).and_then(|t| {
-            t.map(|t| match (value, value.and_then(|v| v.choose(&t))) {
-                (_, Some(c)) => Ok(c),
-                (Some(Value::Choice(list)), None) => {
-                    let labels: Vec<&str> = list.iter().map(|c| c.label).collect();
-                    Err(Reason::new(
-                        format!("应为 {} 之一", labels.join("、")),
-                        format!("must be one of {}", labels.join(", ")),
-                    ))
-                }
-                _ => Err(Reason::new("不是可选值", "not an allowed value")),
-            })
-            .transpose()
-        });
-        self.take(col, v)
-    }
-
-    fn industry(&mut self, col: usize) -> Option<String> {
-        let v = cell::text(self.cell(col)).and_then(|t| {
-            t.map(|t| {
-                IndustryCode::parse(&t)
-                    .map(|c| c.to_string())
-                    .map_err(|e| split_reason(&e.to_string()))
-            })
-            .transpose()
-        });
-        self.take(col, v)
-    }
-
-    fn period(&mut self, col: usize) -> Option<Period> {
-        let v = cell::period(self.cell(col));
-        self.take(col, v)
-    }
-
-    fn number(&mut self, col: usize) -> Option<Decimal> {
-        let v = cell::plain_number(self.cell(col));
-        self.take(col, v)
-    }
-
-    /// Report a check between columns on `col`.
-    /// Record a problem in `col` unless `ok`; the message is only written for a failed check (a million rows
-    /// pass).
-    fn check(&mut self, ok: bool, col: usize, message: impl FnOnce() -> (String, String)) {
-        if !ok {
-            let (zh, en) = message();
-            self.fail(col, Reason::new(zh, en));
-        }
-    }
-}
-
-/// Our error messages are `中文 / English`; split them into the two fields.
-fn split_reason(text: &str) -> Reason {
-    match text.split_once(" / ") {
-        Some((zh, en)) => Reason::new(zh.trim(), en.trim()),
-        None => Reason::new(text, text),
-    }
-}
-
-/// One parsed row of any kind.
-enum Parsed {
-    Enterprise(Box<EnterpriseYearRow>),
-    Qualification(Qualification),
-    Contract(TechContract),
-    Talent(Talent),
-    Platform(Platform),
-    Observation(Observation),
-    Financing(IpPledgeFinancing),
-    Funding(FiscalSupport),
-    Achievement(Achievement),
-    OrgUnit(OrgUnit),
-}
-
-impl Parsed {
-    /// The natural key, for duplicates within the file.
-    fn key(&self) -> String {
-        match self {
-            Parsed::Enterprise(r) => format!("{}\u{1}{}", r.figures.uscc, r.figures.year),
-            Parsed::Qualification(q) => format!("{}\u{1}{}", q.kind, q.number),
-            Parsed::Contract(c) => c.contract_number.clone(),
-            Parsed::Talent(t) => format!("{}\u{1}{}\u{1}{}", t.name, t.introduced_on, t.org_unit_code),
-            Parsed::Platform(p) => format!("{}\u{1}{}", p.kind, p.name),
-            Parsed::Observation(o) => format!("{}\u{1}{}\u{1}{}", o.org_unit_code, o.period, o.data_element),
-            Parsed::Financing(f) => f.registration_number.clone(),
-            Parsed::Funding(f) => format!("{}\u{1}{}\u{1}{}", f.program, f.recipient_name, f.paid_on),
-            Parsed::Achievement(a) => format!("{}\u{1}{}\u{1}{}", a.kind, a.title, a.owner_name),
-            Parsed::OrgUnit(u) => format!("{}\u{1}{}", u.code, u.valid_from),
-        }
-    }
-
-    fn key_text_zh(&self) -> String {
-        match self {
-            Parsed::Enterprise(_) => "统一社会信用代码+年度相同".into(),
-            Parsed::Qualification(_) => "资质类型+证书编号相同".into(),
-            Parsed::Contract(_) => "合同登记编号相同".into(),
-            Parsed::Talent(_) => "姓名+引进日期+区划相同".into(),
-            Parsed::Platform(_) => "类型+名称相同".into(),
-            Parsed::Observation(_) => "区划+期间+指标相同".into(),
-            Parsed::Financing(_) => "质押登记号相同".into(),
-            Parsed::Funding(_) => "项目+受助单位+拨付日期相同".into(),
-            Parsed::Achievement(_) => "成果类型+名称+完成单位相同".into(),
-            Parsed::OrgUnit(_) => "区划代码+起始日期相同".into(),
-        }
-    }
-
-    fn key_text_en(&self) -> String {
-        match self {
-            Parsed::Enterprise(_) => "same USCC and year".into(),
-            Parsed::Qualification(_) => "same kind and number".into(),
-            Parsed::Contract(_) => "same contract number".into(),
-            Parsed::Talent(_) => "same name, date and org unit".into(),
-            Parsed::Platform(_) => "same kind and name".into(),
-            Parsed::Observation(_) => "same org unit, period and element".into(),
-            Parsed::Financing(_) => "same registration number".into(),
-            Parsed::Funding(_) => "same programme, recipient and date".into(),
-            Parsed::Achievement(_) => "same kind, title and owner".into(),
-            Parsed::OrgUnit(_) => "same code and start date".into(),
-        }
-    }
-
-    fn push_into(self, records: &mut Records) {
-        match (self, records) {
-            (Parsed::Enterprise(r), Records::Enterprises(v)) => v.push(*r),
-            (Parsed::Qualification(r), Records::Qualifications(v)) => v.push(r),
-            (Parsed::Contract(r), Records::Contracts(v)) => v.push(r),
-            (Parsed::Talent(r), Records::Talents(v)) => v.push(r),
-            (Parsed::Platform(r), Records::Platforms(v)) => v.push(r),
-            (Parsed::Observation(r), Records::Observations(v)) => v.push(r),
-            (Parsed::Financing(r), Records::Financing(v)) => v.push(r),
-            (Parsed::Funding(r), Records::Funding(v)) => v.push(r),
-            (Parsed::Achievement(r), Records::Achievements(v)) => v.push(r),
-            (Parsed::OrgUnit(r), Records::OrgUnits(v)) => v.push(r),
-            _ => {}
-        }
-    }
-}
-
-fn parse_row(kind: Kind, r: &mut RowIn<'_, '_>, cx: &Context) -> Option<Parsed> {
-    match kind {
-        Kind::Enterprises => enterprise(r, cx).map(|e| Parsed::Enterprise(Box::new(e))),
-        Kind::Qualifications => qualification(r).map(Parsed::Qualification),
-        Kind::Contracts => contract(r, cx).map(Parsed::Contract),
-        Kind::Talents => talent(r, cx).map(Parsed::Talent),
-        Kind::Platforms => platform(r, cx).map(Parsed::Platform),
-        Kind::Observations => observation(r, cx).map(Parsed::Observation),
-        Kind::Financing => financing(r, cx).map(Parsed::Financing),
-        Kind::Funding => funding(r, cx).map(Parsed::Funding),
-        Kind::Achievements => achievement(r, cx).map(Parsed::Achievement),
-        Kind::OrgUnits => org_unit(r).map(Parsed::OrgUnit),
-    }
-}
-
-/// Whether every getter so far succeeded (no problem recorded for this row).
-fn clean(r: &RowIn<'_, '_>) -> bool {
-    r.problems.is_empty()
-}
-
-fn enterprise(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<EnterpriseYearRow> {
-    // Column positions in `schema::ENTERPRISES`.
-    let uscc = r.uscc(0);
-    let name = r.text(1);
-    let founded_on = r.date(2);
-    let org = r.org_unit(3, cx);
-    let industry_code = r.industry(4);
-    let high_tech_field = r.choice(5).map(|c| c.code.to_owned());
-    let year = r.year(6);
-    let employees = r.count(7);
-    let tech_staff = r.count(8);
-    let sales_revenue = r.amount(9);
-    let main_business_revenue = r.amount(10);
-    let total_revenue = r.amount(11);
-    let high_tech_revenue = r.amount(12);
-    let total_assets = r.amount(13);
-    let total_liabilities = r.amount(14);
-    let total_cost = r.amount(15);
-    let rd_expense = r.amount(16);
-    let domestic_rd_expense = r.amount(17);
-    let ip_class1 = r.count(18);
-    let ip_class2 = r.count(19);
-    let rd_level = r.choice(20).map(|c| c.code);
-    let achievements_transformed = r.count(21);
-    let above_scale = r.choice(22).map(|c| c.code == "1");
-    if let (Some(e), Some(t)) = (employees, tech_staff) {
-        r.check(t <= e, 8, || {
-            (
-                format!("科技人员数 {t} 大于职工总数 {e}"),
-                format!("tech staff {t} exceeds employees {e}"),
-            )
-        });
-    }
-    if let (Some(all), Some(dom)) = (rd_expense, domestic_rd_expense) {
-        r.check(dom <= all, 17, || {
-            (
-                format!("境内研发费用 {dom} 大于研发费用 {all}"),
-                format!("domestic R&D expense {dom} exceeds the R&D expense {all}"),
-            )
-        });
-    }
-    if let (Some(f), Some(y)) = (founded_on, year) {
-        r.check(i32::from(f.year()) <= y, 6, || {
-            (
-                format!("年度 {y} 早于成立日期 {f}"),
-                format!("year {y} is before the founding date {f}"),
-            )
-        });
-    }
-    if !clean(r) {
-        return None;
-    }
-    let (uscc, name, year) = (uscc?, name?, year?);
-    Some(EnterpriseYearRow {
-        enterprise: Enterprise {
-            uscc: uscc.clone(),
-            name,
-            founded_on,
-            org_unit_code: org.clone(),
-            industry_code,
-            high_tech_field,
-            reported_year: Some(year),
-        },
-        figures: EnterpriseYear {
-            uscc,
-            year,
-            org_unit_code: org,
-            employees,
-            tech_staff,
-            sales_revenue,
-            main_business_revenue,
-            total_revenue,
-            high_tech_revenue,
-            total_assets,
-            total_liabilities,
-            total_cost,
-            rd_expense,
-            domestic_rd_expense,
-            ip_class1,
-            ip_class2,
-            rd_institution_level: rd_level.filter(|l| !l.is_empty()).map(str::to_owned),
-            achievements_transformed,
-            above_scale_industrial: above_scale,
-        },
-    })
-}
-
-fn qualification(r: &mut RowIn<'_, '_>) -> Option<Qualification> {
-    let uscc = r.uscc(0);
-    let kind = r.choice(1).map(|c| c.code);
-    let number = r.text(2);
-    let issued_on = r.date(3);
-    let year = r.year(4);
-    let revoked_on = r.date(5);
-    if let (Some(i), Some(rv)) = (issued_on, revoked_on) {
-        r.check(rv >= i, 5, || {
-            (
-                format!("撤销日期 {rv} 早于发证日期 {i}"),
-                format!("revoked {rv} before it was issued {i}"),
-            )
-        });
-    }
-    if !clean(r) {
-        return None;
-    }
-    let (uscc, number, issued_on) = (uscc?, number?, issued_on?);
-    let mut q = match kind? {
-        "high_tech" => {
-            let mut q = Qualification::high_tech(uscc, number, issued_on);
-            if let Some(y) = year {
-                q.year = y;
+    match plantrack_core::registry::build(kind, row) {
+        Ok(b) if problems.is_empty() => (Some(b), problems),
+        Ok(_) => (None, problems),
+        Err(more) => {
+            for p in more
+                .into_iter()
+                .filter(|p| !failed.get(p.field).copied().unwrap_or(false))
+            {
+                let value = map
+                    .get(p.field)
+                    .copied()
+                    .flatten()
+                    .and_then(|c| cells.get(c))
+                    .map(Cell::display);
+                problems.push(Problem::cell(number, &header(p.field), value, p.reason));
             }
-            q
-        }
-        _ => {
-            let y = year.unwrap_or(i32::from(issued_on.year()));
-            Qualification::tech_sme(
-                uscc,
-                number,
-                issued_on,
-                i16::try_from(y).unwrap_or(issued_on.year()),
-            )
-        }
-    };
-    q.revoked_on = revoked_on;
-    debug_assert!(matches!(
-        q.kind,
-        QualificationKind::HighTech | QualificationKind::TechSme
-    ));
-    Some(q)
-}
-
-fn contract(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<TechContract> {
-    let contract_number = r.text(0);
-    let contract_type = r.choice(1).map(|c| c.code.to_owned());
-    let registered_on = r.date(2);
-    let seller_uscc = r.uscc(3);
-    let buyer_name = r.text(4);
-    let turnover = r.amount(5);
-    let tech_turnover = r.amount(6);
-    let org = r.org_unit(7, cx);
-    if let (Some(all), Some(tech)) = (turnover, tech_turnover) {
-        r.check(tech <= all, 6, || {
-            (
-                format!("技术交易额 {tech} 大于成交额 {all}"),
-                format!("technology turnover {tech} exceeds the turnover {all}"),
-            )
-        });
-    }
-    if !clean(r) {
-        return None;
-    }
-    Some(TechContract {
-        contract_number: contract_number?,
-        contract_type: contract_type?,
-        registered_on: registered_on?,
-        seller_uscc: seller_uscc?,
-        buyer_name,
-        turnover: turnover?,
-        tech_turnover,
-        org_unit_code: org?,
-    })
-}
-
-fn talent(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<Talent> {
-    let name = r.text(0);
-    let category = r.text(1);
-    let introduced_on = r.date(2);
-    let employer_uscc = r.uscc(3);
-    let org = r.org_unit(4, cx);
-    let note = r.text(5);
-    if !clean(r) {
-        return None;
-    }
-    Some(Talent {
-        name: name?,
-        category: category?,
-        introduced_on: introduced_on?,
-        employer_uscc,
-        org_unit_code: org?,
-        note,
-    })
-}
-
-fn platform(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<Platform> {
-    let name = r.text(0);
-    let kind = r.choice(1).map(|c| c.code);
-    let level = r.choice(2).map(|c| c.code.to_owned());
-    let recognised_on = r.date(3);
-    let revoked_on = r.date(4);
-    let org = r.org_unit(5, cx);
-    let host_unit = r.text(6);
-    let host_uscc = r.uscc(7);
-    if let (Some(a), Some(b)) = (recognised_on, revoked_on) {
-        r.check(b >= a, 4, || {
-            (
-                format!("撤销日期 {b} 早于认定日期 {a}"),
-                format!("revoked {b} before it was recognised {a}"),
-            )
-        });
-    }
-    if !clean(r) {
-        return None;
-    }
-    let kind = match kind? {
-        "industrial_tech_institute" => PlatformKind::IndustrialTechInstitute,
-        "maker_space" => PlatformKind::MakerSpace,
-        _ => PlatformKind::Incubator,
-    };
-    Some(Platform {
-        name: name?,
-        kind,
-        level,
-        recognised_on: recognised_on?,
-        revoked_on,
-        org_unit_code: org?,
-        host_unit,
-        host_uscc,
-    })
-}
-
-fn observation(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<Observation> {
-    let org = r.org_unit(0, cx);
-    let period = r.period(1);
-    let element = {
-        let v = cell::text(r.cell(2)).and_then(|t| {
-            t.map(|t| match cx.elements.get(t.trim()) {
-                Some(e) if e.derived_by.is_some() => Err(Reason::new(
-                    format!(
-                        "{}({})由登记台账计算(规则 {}),不能导入;请导入相应台账",
-                        e.name_zh,
-                        e.id,
-                        e.derived_by.unwrap_or("")
-                    ),
-                    format!(
-                        "{} is derived from the registries (rule {}) and cannot be imported; import the registry instead",
-                        e.id,
-                        e.derived_by.unwrap_or("")
-                    ),
-                )),
-                Some(e) => Ok(e.id.clone()),
-                None => Err(Reason::new(
-                    format!("计划中没有数据项 {t:?}"),
-                    format!("unknown data element {t:?} (not in the plan)"),
-                )),
-            })
-            .transpose()
-        });
-        r.take(2, v)
-    };
-    let value = r.number(3);
-    let source = r.text(4);
-    // An export names who entered each value; re-importing it keeps them (without the column: the importer).
-    let entered_by = r.text(5).or_else(|| cx.actor.clone());
-    if !clean(r) {
-        return None;
-    }
-    Some(Observation::new(
-        org?, period?, element?, value?, source, entered_by,
-    ))
-}
-
-fn financing(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<IpPledgeFinancing> {
-    let registration_number = r.text(0);
-    let uscc = r.uscc(1);
-    let pledgee = r.text(2);
-    let amount = r.amount(3);
-    let registered_on = r.date(4);
-    let patent_count = r.count(5);
-    let org = r.org_unit(6, cx);
-    let note = r.text(7);
-    if !clean(r) {
-        return None;
-    }
-    Some(IpPledgeFinancing {
-        registration_number: registration_number?,
-        uscc: uscc?,
-        pledgee: pledgee?,
-        amount: amount?,
-        registered_on: registered_on?,
-        patent_count,
-        org_unit_code: org?,
-        note,
-    })
-}
-
-fn funding(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<FiscalSupport> {
-    let program = r.text(0);
-    let recipient_name = r.text(1);
-    let recipient_uscc = r.uscc(2);
-    let amount = r.amount(3);
-    let paid_on = r.date(4);
-    let department = {
-        let v = cell::text(r.cell(5)).and_then(|t| {
-            t.map(|t| {
-                cx.departments.get(t.trim()).cloned().ok_or_else(|| {
-                    Reason::new(
-                        format!("计划中没有部门 {t:?}"),
-                        format!("unknown department {t:?} (not in the plan)"),
-                    )
-                })
-            })
-            .transpose()
-        });
-        r.take(5, v)
-    };
-    let org = r.org_unit(6, cx);
-    let document_number = r.text(7);
-    if !clean(r) {
-        return None;
-    }
-    Some(FiscalSupport {
-        program: program?,
-        recipient_name: recipient_name?,
-        recipient_uscc,
-        amount: amount?,
-        paid_on: paid_on?,
-        department_code: department,
-        org_unit_code: org?,
-        document_number,
-    })
-}
-
-fn achievement(r: &mut RowIn<'_, '_>, cx: &Context) -> Option<Achievement> {
-    let kind = r.choice(0).map(|c| c.code);
-    let title = r.text(1);
-    let owner_name = r.text(2);
-    let owner_uscc = r.uscc(3);
-    let level = r.text(4);
-    let recognised_on = r.date(5);
-    let evidence = r.text(6);
-    let org = r.org_unit(7, cx);
-    if !clean(r) {
-        return None;
-    }
-    Some(Achievement {
-        kind: if kind? == "key_technology" {
-            AchievementKind::KeyTechnology
-        } else {
-            AchievementKind::NewProduct
-        },
-        title: title?,
-        owner_name: owner_name?,
-        owner_uscc,
-        level,
-        recognised_on,
-        evidence,
-        org_unit_code: org?,
-    })
-}
-
-/// Since ever, for an org unit without a start date.
-const SINCE_EVER: Date = Date::constant(1900, 1, 1);
-
-fn org_unit(r: &mut RowIn<'_, '_>) -> Option<OrgUnit> {
-    let code = r.text(0);
-    let name = r.text(1);
-    let parent = r.text(2);
-    let level = r.choice(3).map(|c| c.code.to_owned());
-    let valid_from = r.date(4);
-    let valid_to = r.date(5);
-    let code_ok = |c: &str| (6..=12).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit());
-    if let Some(c) = &code {
-        r.check(code_ok(c), 0, || {
-            (
-                "区划代码应为6位(街道9位或12位)数字".into(),
-                "an org-unit code has 6 digits (9 or 12 for a street)".into(),
-            )
-        });
-    }
-    if let Some(p) = &parent {
-        r.check(code_ok(p), 2, || {
-            (
-                "上级区划代码应为数字代码".into(),
-                "the parent is an org-unit code (digits)".into(),
-            )
-        });
-        if let Some(c) = &code {
-            r.check(p != c, 2, || {
-                (
-                    "上级区划不能是自己".into(),
-                    "an org unit cannot be its own parent".into(),
-                )
-            });
+            (None, problems)
         }
     }
-    if let (Some(a), Some(b)) = (valid_from, valid_to) {
-        r.check(b >= a, 5, || {
-            (
-                format!("终止日期 {b} 早于起始日期 {a}"),
-                format!("valid to {b} is before valid from {a}"),
-            )
-        });
+}
+
+/// Position of `entered_by` among the observation fields.
+const ENTERED_BY: usize =
+    plantrack_core::registry::field::index(plantrack_core::registry::spec::OBSERVATIONS, "entered_by");
+
+/// The natural key of a record, for duplicates within a file.
+fn key_of(record: &Built) -> String {
+    match record {
+        Built::Enterprise(r) => format!("{}\u{1}{}", r.figures.uscc, r.figures.year),
+        Built::Qualification(q) => format!("{}\u{1}{}", q.kind, q.number),
+        Built::Contract(c) => c.contract_number.clone(),
+        Built::Talent(t) => format!("{}\u{1}{}\u{1}{}", t.name, t.introduced_on, t.org_unit_code),
+        Built::Platform(p) => format!("{}\u{1}{}", p.kind, p.name),
+        Built::Observation(o) => format!("{}\u{1}{}\u{1}{}", o.org_unit_code, o.period, o.data_element),
+        Built::Financing(f) => f.registration_number.clone(),
+        Built::Funding(f) => format!("{}\u{1}{}\u{1}{}", f.program, f.recipient_name, f.paid_on),
+        Built::Achievement(a) => format!("{}\u{1}{}\u{1}{}", a.kind, a.title, a.owner_name),
+        Built::OrgUnit(u) => format!("{}\u{1}{}", u.code, u.valid_from),
     }
-    if !clean(r) {
-        return None;
-    }
-    Some(OrgUnit {
-        code: code?,
-        name: name?,
-        parent_code: parent,
-        level: level?,
-        valid_from: valid_from.unwrap_or(SINCE_EVER),
-        valid_to,
-    })
 }

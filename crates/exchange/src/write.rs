@@ -6,20 +6,15 @@
 use std::io::Write;
 
 use jiff::civil::Date;
-use plantrack_report::xlsx::{self as x, Cell as XCell, NumFmt, XlsxError};
-use plantrack_store::enterprises::{EnterpriseYearRow, Qualification};
-use plantrack_store::observations::Observation;
-use plantrack_store::org::OrgUnit;
-use plantrack_store::registries::{
-    Achievement, FiscalSupport, IpPledgeFinancing, Platform, Talent, TechContract,
+use plantrack_core::registry::vocab::{self, Vocabulary};
+use plantrack_core::registry::{
+    Achievement, Code, EnterpriseYearRow, FiscalSupport, IpPledgeFinancing, Observation, OrgUnit, Platform,
+    Qualification, Talent, TechContract,
 };
-use plantrack_store::sql::CodeEnum;
+use plantrack_report::xlsx::{self as x, Cell as XCell, NumFmt, XlsxError};
 use rust_decimal::Decimal;
 
-use crate::schema::{
-    ACHIEVEMENT_KINDS, Column, Kind, ORG_LEVELS, PLATFORM_KINDS, QUALIFICATION_KINDS, RD_LEVELS, Value,
-    YES_NO,
-};
+use crate::schema::{Field, FieldType, Kind};
 
 /// One value to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +66,9 @@ impl Out {
     }
 }
 
-fn label(list: &[crate::schema::Choice], code: &str) -> Out {
-    list.iter()
-        .find(|c| c.code == code)
-        .map_or_else(|| Out::text(code), |c| Out::text(c.label))
+/// A stored code as its Chinese label (what templates offer and imports read back).
+fn label(list: &Vocabulary, code: &str) -> Out {
+    Out::text(list.zh(code))
 }
 
 /// A stored record as one row of its kind's file (all columns, extras included, in schema order).
@@ -112,10 +106,10 @@ impl ToRow for EnterpriseYearRow {
             Out::int(y.ip_class2),
             y.rd_institution_level
                 .as_deref()
-                .map_or(Out::Empty, |l| label(RD_LEVELS, l)),
+                .map_or(Out::Empty, |l| label(&vocab::RD_LEVELS, l)),
             Out::int(y.achievements_transformed),
             y.above_scale_industrial
-                .map_or(Out::Empty, |b| label(YES_NO, if b { "1" } else { "0" })),
+                .map_or(Out::Empty, |b| label(&vocab::YES_NO, if b { "1" } else { "0" })),
         ]
     }
 }
@@ -125,7 +119,7 @@ impl ToRow for Qualification {
     fn cells(&self) -> Vec<Out> {
         vec![
             Out::text(&self.uscc),
-            label(QUALIFICATION_KINDS, self.kind.code()),
+            label(&vocab::QUALIFICATION_KINDS, self.kind.code()),
             Out::text(&self.number),
             Out::Date(self.issued_on),
             Out::Number(Decimal::from(self.year)),
@@ -169,7 +163,7 @@ impl ToRow for Platform {
     fn cells(&self) -> Vec<Out> {
         vec![
             Out::text(&self.name),
-            label(PLATFORM_KINDS, self.kind.code()),
+            label(&vocab::PLATFORM_KINDS, self.kind.code()),
             Out::opt_text(self.level.as_deref()),
             Out::Date(self.recognised_on),
             Out::date(self.revoked_on),
@@ -230,7 +224,7 @@ impl ToRow for Achievement {
     const KIND: Kind = Kind::Achievements;
     fn cells(&self) -> Vec<Out> {
         vec![
-            label(ACHIEVEMENT_KINDS, self.kind.code()),
+            label(&vocab::ACHIEVEMENT_KINDS, self.kind.code()),
             Out::text(&self.title),
             Out::text(&self.owner_name),
             Out::opt_text(self.owner_uscc.as_deref()),
@@ -249,34 +243,43 @@ impl ToRow for OrgUnit {
             Out::text(&self.code),
             Out::text(&self.name),
             Out::opt_text(self.parent_code.as_deref()),
-            label(ORG_LEVELS, &self.level),
+            label(&vocab::ORG_LEVELS, &self.level),
             Out::Date(self.valid_from),
             Out::date(self.valid_to),
         ]
     }
 }
 
-/// A workbook column for a schema column.
-fn xlsx_column(c: &Column, template: bool) -> x::Column {
-    let base = match c.value {
-        Value::Date => x::Column::date(c.header),
-        Value::Amount => x::Column::number(c.header, NumFmt::fixed(2)),
-        Value::Count | Value::Year => x::Column::number(c.header, NumFmt::custom("0")),
-        Value::Number => x::Column::number(c.header, NumFmt::custom("General")),
-        _ => x::Column::text(c.header),
+/// A field's template note: what to enter, in both languages.
+fn note(c: &Field) -> String {
+    match (c.note_zh.is_empty(), c.note_en.is_empty()) {
+        (false, false) => format!("{} / {}", c.note_zh, c.note_en),
+        (false, true) => c.note_zh.to_owned(),
+        _ => c.note_en.to_owned(),
+    }
+}
+
+/// A workbook column for a field.
+fn xlsx_column(c: &Field, template: bool) -> x::Column {
+    let base = match c.ty {
+        FieldType::Date => x::Column::date(c.zh),
+        FieldType::Amount => x::Column::number(c.zh, NumFmt::fixed(2)),
+        FieldType::Count | FieldType::Year => x::Column::number(c.zh, NumFmt::custom("0")),
+        FieldType::Number => x::Column::number(c.zh, NumFmt::custom("General")),
+        _ => x::Column::text(c.zh),
     };
     if !template {
         return base;
     }
     let required = if c.required { "必填。" } else { "选填。" };
-    let mut col = base.note(format!("{required}{}", c.note));
-    match c.value {
-        Value::Choice(list) => {
-            col = col.choices(list.iter().map(|ch| ch.label.to_owned()));
+    let mut col = base.note(format!("{required}{}", note(c)));
+    match c.ty {
+        FieldType::Choice(list) => {
+            col = col.choices(list.terms.iter().map(|t| t.zh.to_owned()));
         }
-        Value::Amount | Value::Number => col = col.non_negative(),
-        Value::Count => col = col.rule(x::ValueRule::NonNegativeInteger),
-        Value::Uscc => col = col.text_length(18, 18),
+        FieldType::Amount | FieldType::Number => col = col.non_negative(),
+        FieldType::Count => col = col.rule(x::ValueRule::NonNegativeInteger),
+        FieldType::Uscc => col = col.text_length(18, 18),
         _ => {}
     }
     col
@@ -285,22 +288,22 @@ fn xlsx_column(c: &Column, template: bool) -> x::Column {
 /// The import template of `kind`: the data sheet (headers with notes, drop-downs and checks, no rows) and a
 /// sheet of instructions (填写说明).
 pub fn template(kind: Kind) -> Result<Vec<u8>, XlsxError> {
-    let cols: Vec<&Column> = kind.columns().iter().filter(|c| c.in_template).collect();
+    let cols: Vec<&Field> = kind.fields().iter().filter(|c| c.in_template).collect();
     let data = x::Sheet::new(kind.name_zh()).columns(cols.iter().map(|c| xlsx_column(c, true)));
     let mut help = x::Sheet::new("填写说明")
         .column(x::Column::text("列 column"))
         .column(x::Column::text("是否必填 required"))
         .column(x::Column::text("说明 what to enter").width(60));
-    for c in kind.columns() {
-        let choices = match c.value {
-            Value::Choice(list) => format!(
-                "(可选: {})",
-                list.iter().map(|ch| ch.label).collect::<Vec<_>>().join("、")
-            ),
+    for c in kind.fields() {
+        let choices = match c.ty {
+            FieldType::Choice(list) => format!("（可选：{}）", list.list_zh()),
+            FieldType::Text { max_chars, .. } | FieldType::Code { max_chars } => {
+                format!("（最多{max_chars}字 / at most {max_chars} characters）")
+            }
             _ => String::new(),
         };
         help = help.row([
-            XCell::Text(c.header.to_owned()),
+            XCell::Text(c.zh.to_owned()),
             XCell::Text(
                 if c.required {
                     "必填 required"
@@ -309,14 +312,14 @@ pub fn template(kind: Kind) -> Result<Vec<u8>, XlsxError> {
                 }
                 .into(),
             ),
-            XCell::Text(format!("{}{choices}", c.note)),
+            XCell::Text(format!("{}{choices}", note(c))),
         ]);
     }
     help = help.row([
         XCell::Text("整个文件 whole file".into()),
         XCell::Empty,
         XCell::Text(
-            "任一行有错则整个文件不导入,并列出每个错误的行、列和原因;同一文件重复导入不会产生重复数据。/ \
+            "任一行有错则整个文件不导入，并列出每个错误的行、列和原因；同一文件重复导入不会产生重复数据。/ \
              One bad row and nothing is imported; every problem is listed by row, column and reason. \
              Importing the same file again changes nothing."
                 .into(),
@@ -332,7 +335,7 @@ pub fn template(kind: Kind) -> Result<Vec<u8>, XlsxError> {
 /// Stored rows of one kind as a workbook with the import headers (all columns), so it imports back unchanged.
 pub fn export_workbook<T: ToRow>(rows: &[T]) -> Result<Vec<u8>, XlsxError> {
     let mut sheet = x::Sheet::new(T::KIND.name_zh())
-        .columns(T::KIND.columns().iter().map(|c| xlsx_column(c, false)))
+        .columns(T::KIND.fields().iter().map(|c| xlsx_column(c, false)))
         .validation_rows(0);
     sheet.rows.reserve(rows.len());
     for r in rows {
@@ -360,7 +363,7 @@ pub struct CsvOut<W: Write> {
 impl<W: Write> CsvOut<W> {
     /// Start a CSV of `kind` on `out` (BOM and header written).
     pub fn new(kind: Kind, out: W) -> std::io::Result<CsvOut<W>> {
-        let headers: Vec<&str> = kind.columns().iter().map(|c| c.header).collect();
+        let headers: Vec<&str> = kind.fields().iter().map(|c| c.zh).collect();
         CsvOut::with_headers(&headers, out)
     }
 

@@ -7,9 +7,9 @@ use std::collections::HashSet;
 use jiff::civil::date;
 use plantrack_core::plan::embedded::shuangtaizi;
 use plantrack_core::qualify::Uscc;
+use plantrack_core::registry::{EnterpriseYearRow, Qualification};
 use plantrack_exchange::write::{CsvOut, ToRow, export_workbook, template};
 use plantrack_exchange::{Context, Kind, Parser, Problem, Records};
-use plantrack_store::enterprises::{EnterpriseYearRow, Qualification};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
@@ -144,7 +144,7 @@ fn every_bad_row_is_listed_with_row_column_and_reason() {
         "{problems:#?}"
     );
     assert!(
-        has(5, "所在区划代码", "unknown org-unit code 999999"),
+        has(5, "所在区划代码", "999999: no province has the prefix"),
         "{problems:#?}"
     );
     assert!(has(5, "销售收入(万元)", "negative"), "{problems:#?}");

@@ -2,9 +2,8 @@
 //! 科技型中小企业 registrations), and dated records (R&D institutions, incidents, awards, standards) — what the
 //! qualification profile and the registry-derived data elements need.
 
-use jiff::civil::Date;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use plantrack_core::qualify::input::{
     CertificateInput, IncidentInput, IpInput, NationalAwardInput, RdInstitutionInput, StandardLedInput,
@@ -12,211 +11,29 @@ use plantrack_core::qualify::input::{
 use plantrack_core::qualify::{EnterpriseInput, Num, YearInput};
 
 use crate::record::{Stored, UpsertCounts, record, select_list, stored_from_row};
-use crate::sql::{Stmt, code_enum};
+use crate::sql::{Stmt, store_code};
 use crate::{Store, StoreError, Tx};
 
-/// Enterprise master data (企业基本信息).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Enterprise {
-    /// 统一社会信用代码 (18 characters, checked by the caller).
-    pub uscc: String,
-    /// 企业名称.
-    pub name: String,
-    /// 成立日期.
-    pub founded_on: Option<Date>,
-    /// 所在区划代码.
-    pub org_unit_code: Option<String>,
-    /// 行业代码 (GB/T 4754).
-    pub industry_code: Option<String>,
-    /// 高新技术领域.
-    pub high_tech_field: Option<String>,
-    /// The annual report year these master data were taken from; an import of an older year does not
-    /// overwrite them.
-    pub reported_year: Option<i32>,
-}
+pub use plantrack_core::registry::{
+    Enterprise, EnterpriseRecord, EnterpriseRecordKind, EnterpriseYear, EnterpriseYearRow, Qualification,
+    QualificationKind,
+};
+
 record!(Enterprise, "enterprise", key(uscc), search(uscc, name), order "name",
 { uscc, name, founded_on, org_unit_code, industry_code, high_tech_field, reported_year },
 fn supersedes(&self, existing: &Self) -> bool {
-    match (self.reported_year, existing.reported_year) {
-        (Some(new), Some(old)) => new >= old,
-        (None, Some(_)) => false,
-        _ => true,
-    }
+    self.replaces_master_of(existing)
 });
-
-/// One year's figures of an enterprise (年度数据); money in 万元.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct EnterpriseYear {
-    /// 统一社会信用代码.
-    pub uscc: String,
-    /// 年度.
-    pub year: i32,
-    /// 所在区划代码 that year.
-    pub org_unit_code: Option<String>,
-    /// 职工总数.
-    pub employees: Option<i64>,
-    /// 科技人员数.
-    pub tech_staff: Option<i64>,
-    /// 销售收入.
-    pub sales_revenue: Option<Decimal>,
-    /// 主营业务收入.
-    pub main_business_revenue: Option<Decimal>,
-    /// 总收入.
-    pub total_revenue: Option<Decimal>,
-    /// 高新技术产品(服务)收入.
-    pub high_tech_revenue: Option<Decimal>,
-    /// 资产总额.
-    pub total_assets: Option<Decimal>,
-    /// 负债总额.
-    pub total_liabilities: Option<Decimal>,
-    /// 成本费用支出总额.
-    pub total_cost: Option<Decimal>,
-    /// 研发费用.
-    pub rd_expense: Option<Decimal>,
-    /// 境内研发费用.
-    pub domestic_rd_expense: Option<Decimal>,
-    /// Ⅰ类知识产权数.
-    pub ip_class1: Option<i64>,
-    /// Ⅱ类知识产权数.
-    pub ip_class2: Option<i64>,
-    /// 研发机构级别 (国家级, 省级, 市级, 区级); `None` = no R&D institution.
-    pub rd_institution_level: Option<String>,
-    /// 科技成果转化数.
-    pub achievements_transformed: Option<i64>,
-    /// 规模以上工业企业 as designated by the statistics bureau; `None` = not stated (derive it by rule).
-    pub above_scale_industrial: Option<bool>,
-}
 record!(EnterpriseYear, "enterprise_year", key(uscc, year), search(uscc), order "year desc, uscc",
     { uscc, year, org_unit_code, employees, tech_staff, sales_revenue, main_business_revenue, total_revenue,
       high_tech_revenue, total_assets, total_liabilities, total_cost, rd_expense, domestic_rd_expense,
       ip_class1, ip_class2, rd_institution_level, achievements_transformed, above_scale_industrial });
-
-code_enum! {
-    /// Kind of qualification (资质类型).
-    pub enum QualificationKind {
-        /// 高新技术企业 certificate.
-        HighTech = "high_tech",
-        /// 科技型中小企业 registration (入库登记).
-        TechSme = "tech_sme",
-    }
-}
-
-/// A qualification: a 高新技术企业 certificate or a 科技型中小企业 registration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Qualification {
-    /// 统一社会信用代码.
-    pub uscc: String,
-    /// Certificate or registration.
-    pub kind: QualificationKind,
-    /// 证书编号 / 登记编号.
-    pub number: String,
-    /// 发证日期 / 入库日期.
-    pub issued_on: Date,
-    /// The year it counts for (registration year; certificate's issue year).
-    pub year: i32,
-    /// Last day of validity.
-    pub valid_until: Date,
-    /// 撤销/取消 date, if revoked.
-    pub revoked_on: Option<Date>,
-}
 record!(Qualification, "qualification", key(kind, number), search(uscc, number), order "issued_on desc",
     { uscc, kind, number, issued_on, year, valid_until, revoked_on });
-
-impl Qualification {
-    /// A 高新技术企业 certificate: valid for three years from the issue date
-    /// (《高新技术企业认定管理办法》国科发火〔2016〕32号 第十五条), i.e. through the day before the third anniversary.
-    /// A certificate issued on 29 February has its anniversary on 1 March (as `core::qualify::Certificate`).
-    pub fn high_tech(uscc: impl Into<String>, number: impl Into<String>, issued_on: Date) -> Qualification {
-        let anniversary_year = issued_on.year().saturating_add(3);
-        let anniversary = Date::new(anniversary_year, issued_on.month(), issued_on.day())
-            .or_else(|_| Date::new(anniversary_year, 3, 1))
-            .unwrap_or(Date::MAX);
-        let valid_until = anniversary.yesterday().unwrap_or(Date::MAX);
-        Qualification {
-            uscc: uscc.into(),
-            kind: QualificationKind::HighTech,
-            number: number.into(),
-            issued_on,
-            year: i32::from(issued_on.year()),
-            valid_until,
-            revoked_on: None,
-        }
-    }
-
-    /// A 科技型中小企业 registration for `year`: the 登记编号 is valid for that year only
-    /// (国科火字〔2019〕87号: 登记编号当年有效).
-    pub fn tech_sme(
-        uscc: impl Into<String>,
-        number: impl Into<String>,
-        issued_on: Date,
-        year: i16,
-    ) -> Qualification {
-        Qualification {
-            uscc: uscc.into(),
-            kind: QualificationKind::TechSme,
-            number: number.into(),
-            issued_on,
-            year: i32::from(year),
-            valid_until: Date::new(year, 12, 31).unwrap_or(Date::MAX),
-            revoked_on: None,
-        }
-    }
-
-    /// Valid on `day` (issued, not expired, not revoked).
-    pub fn valid_on(&self, day: Date) -> bool {
-        self.issued_on <= day && day <= self.valid_until && self.revoked_on.is_none_or(|r| day < r)
-    }
-}
-
-code_enum! {
-    /// Kind of dated enterprise record.
-    pub enum EnterpriseRecordKind {
-        /// 研发机构 (`level`: national | provincial | municipal | enterprise, or 国家级 …; `ended_on` when
-        /// dissolved).
-        RdInstitution = "rd_institution",
-        /// An adverse event (`level` holds the kind: major_safety, major_quality, environmental_violation,
-        /// research_misconduct, abnormal_operation, serious_dishonesty, fraud — `core::qualify` ids or names).
-        Incident = "incident",
-        /// 国家级科技奖励 (`rank` = place among the winning units).
-        Award = "award",
-        /// 主导制定的标准 (`level`: international | national | industry, or 国际标准 …).
-        Standard = "standard",
-        /// 科研严重失信 / 经营异常名录 / 严重违法失信企业名单 (`level` as for incidents).
-        Dishonesty = "dishonesty",
-    }
-}
-
-/// A dated fact about an enterprise that a qualification rule looks at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnterpriseRecord {
-    /// 统一社会信用代码.
-    pub uscc: String,
-    /// What kind of fact.
-    pub kind: EnterpriseRecordKind,
-    /// Name of the institution, award, standard or incident.
-    pub title: String,
-    /// Level (国家级, 省级, 国际标准, 行业标准 …).
-    pub level: Option<String>,
-    /// When it happened or was recognised.
-    pub occurred_on: Date,
-    /// When it ended (institution dissolved, listing lifted).
-    pub ended_on: Option<Date>,
-    /// Free text.
-    pub detail: Option<String>,
-    /// For an award: the enterprise's rank among the winning units (1 = first).
-    pub rank: Option<i64>,
-}
 record!(EnterpriseRecord, "enterprise_record", key(uscc, kind, title, occurred_on), search(uscc, title),
     order "occurred_on desc", { uscc, kind, title, level, occurred_on, ended_on, detail, rank });
-
-/// One row of an enterprise annual-figures import: master data and that year's figures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnterpriseYearRow {
-    /// Master data (with `reported_year` = the figures' year).
-    pub enterprise: Enterprise,
-    /// The year's figures.
-    pub figures: EnterpriseYear,
-}
+store_code!(QualificationKind);
+store_code!(EnterpriseRecordKind);
 
 /// Everything the store knows about one enterprise.
 #[derive(Debug, Clone, PartialEq, Serialize)]

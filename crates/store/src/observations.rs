@@ -3,33 +3,13 @@
 
 use jiff::civil::Date;
 use plantrack_core::period::Period;
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
 use crate::record::{Stored, record, select_list, stored_from_row};
 use crate::sql::Stmt;
 use crate::{Store, StoreError};
 
-/// One observed value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Observation {
-    /// 区划代码.
-    pub org_unit_code: String,
-    /// Period code (`core::period::Period`'s text): `2019`, `2019Q3`, `2019-06`.
-    pub period: String,
-    /// First day of the period (derived from `period`).
-    pub period_start: Date,
-    /// Last day of the period (derived from `period`).
-    pub period_end: Date,
-    /// Data element id, e.g. `gdp`.
-    pub data_element: String,
-    /// The value, exact.
-    pub value: Decimal,
-    /// Where it comes from (区统计局, an import file …).
-    pub source: Option<String>,
-    /// Who entered it.
-    pub entered_by: Option<String>,
-}
+pub use plantrack_core::registry::Observation;
+
 record!(Observation, "observation", key(org_unit_code, period, data_element), search(data_element, source),
 order "period_start, org_unit_code, data_element",
 { org_unit_code, period, period_start, period_end, data_element, value, source, entered_by },
@@ -40,29 +20,6 @@ fn check(&self) -> Result<(), StoreError> {
     }
     Ok(())
 });
-
-impl Observation {
-    /// An observation, with the period's first and last day.
-    pub fn new(
-        org_unit_code: impl Into<String>,
-        period: Period,
-        data_element: impl Into<String>,
-        value: Decimal,
-        source: Option<String>,
-        entered_by: Option<String>,
-    ) -> Observation {
-        Observation {
-            org_unit_code: org_unit_code.into(),
-            period: period.to_string(),
-            period_start: period.start(),
-            period_end: period.end(),
-            data_element: data_element.into(),
-            value,
-            source,
-            entered_by,
-        }
-    }
-}
 
 /// First and last day of a period code (`2019`, `2019Q3`, `2019-07`: `core::period::Period`).
 pub fn period_bounds(period: &str) -> Result<(Date, Date), StoreError> {

@@ -2,41 +2,16 @@
 //! change adds a row and keeps the old tree for past periods; and departments (部门).
 
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 
 use crate::record::{Stored, record};
 use crate::sql::{Stmt, ToParam};
 use crate::{Store, StoreError};
 
-/// An org unit version valid from `valid_from` to `valid_to` (inclusive; `None` = still valid) — 区划.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgUnit {
-    /// 区划代码, e.g. `211102` (双台子区).
-    pub code: String,
-    /// Name, e.g. 双台子区.
-    pub name: String,
-    /// Parent's code; `None` for the root.
-    pub parent_code: Option<String>,
-    /// province | city | district | street | park …
-    pub level: String,
-    /// First day this version is valid.
-    pub valid_from: Date,
-    /// Last day this version is valid, `None` while current.
-    pub valid_to: Option<Date>,
-}
+pub use plantrack_core::registry::{Department, OrgUnit};
+
 record!(OrgUnit, "org_unit", key(code, valid_from), search(code, name), order "code, valid_from",
     { code, name, parent_code, level, valid_from, valid_to });
 
-/// A department (部门): lead or co-department of tasks, owner of data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Department {
-    /// The plan file's department id, e.g. `kjj`.
-    pub code: String,
-    /// Name, e.g. 区科技局.
-    pub name: String,
-    /// The org unit it belongs to.
-    pub org_unit_code: Option<String>,
-}
 record!(Department, "department", key(code), search(code, name), order "code",
     { code, name, org_unit_code });
 

@@ -3,168 +3,27 @@
 //! Each is a [`Record`](crate::Record): list/get/create/update/delete and import go through the generic
 //! operations; natural keys make re-imports idempotent.
 
-use jiff::civil::Date;
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-
 use crate::record::record;
-use crate::sql::code_enum;
+use crate::sql::store_code;
+pub use plantrack_core::registry::{
+    Achievement, AchievementKind, FiscalSupport, IpPledgeFinancing, Platform, PlatformKind, Talent,
+    TechContract,
+};
 
-/// An introduced talent (引进人才).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Talent {
-    /// 姓名.
-    pub name: String,
-    /// 人才类别, e.g. 高端创新创业人才.
-    pub category: String,
-    /// 引进日期.
-    pub introduced_on: Date,
-    /// 引进单位统一社会信用代码.
-    pub employer_uscc: Option<String>,
-    /// 所在区划代码.
-    pub org_unit_code: String,
-    /// 备注.
-    pub note: Option<String>,
-}
 record!(Talent, "talent", key(name, introduced_on, org_unit_code), search(name, category),
     order "introduced_on desc", { name, category, introduced_on, employer_uscc, org_unit_code, note });
-
-code_enum! {
-    /// Kind of innovation platform (平台类型).
-    pub enum PlatformKind {
-        /// 产业技术研究院.
-        IndustrialTechInstitute = "industrial_tech_institute",
-        /// 众创空间.
-        MakerSpace = "maker_space",
-        /// 科技企业孵化器.
-        Incubator = "incubator",
-    }
-}
-
-/// An innovation platform (创新平台).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Platform {
-    /// 名称.
-    pub name: String,
-    /// 类型.
-    pub kind: PlatformKind,
-    /// 级别 (国家级, 省级, 市级).
-    pub level: Option<String>,
-    /// 认定日期.
-    pub recognised_on: Date,
-    /// 撤销日期.
-    pub revoked_on: Option<Date>,
-    /// 所在区划代码.
-    pub org_unit_code: String,
-    /// 依托单位.
-    pub host_unit: Option<String>,
-    /// 依托单位统一社会信用代码.
-    pub host_uscc: Option<String>,
-}
 record!(Platform, "platform", key(kind, name), search(name, host_unit), order "recognised_on desc",
     { name, kind, level, recognised_on, revoked_on, org_unit_code, host_unit, host_uscc });
-
-/// A registered technology contract (技术合同认定登记); money in 万元.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TechContract {
-    /// 合同登记编号.
-    pub contract_number: String,
-    /// 合同类型 (技术开发, 技术转让, 技术许可, 技术咨询, 技术服务).
-    pub contract_type: String,
-    /// 登记日期.
-    pub registered_on: Date,
-    /// 卖方统一社会信用代码 (contracts count where the seller is: 按地域一次登记).
-    pub seller_uscc: String,
-    /// 买方名称.
-    pub buyer_name: Option<String>,
-    /// 成交额.
-    pub turnover: Decimal,
-    /// 技术交易额.
-    pub tech_turnover: Option<Decimal>,
-    /// 所在区划代码 (of the seller).
-    pub org_unit_code: String,
-}
 record!(TechContract, "tech_contract", key(contract_number), search(contract_number, buyer_name, seller_uscc),
     order "registered_on desc",
     { contract_number, contract_type, registered_on, seller_uscc, buyer_name, turnover, tech_turnover, org_unit_code });
-
-/// An IP-pledge financing (知识产权质押融资); money in 万元.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IpPledgeFinancing {
-    /// 质押登记号.
-    pub registration_number: String,
-    /// 出质企业统一社会信用代码.
-    pub uscc: String,
-    /// 质权人 (bank).
-    pub pledgee: String,
-    /// 融资金额.
-    pub amount: Decimal,
-    /// 登记日期.
-    pub registered_on: Date,
-    /// 质押专利数.
-    pub patent_count: Option<i64>,
-    /// 所在区划代码.
-    pub org_unit_code: String,
-    /// 备注.
-    pub note: Option<String>,
-}
 record!(IpPledgeFinancing, "ip_pledge_financing", key(registration_number),
     search(registration_number, uscc, pledgee), order "registered_on desc",
     { registration_number, uscc, pledgee, amount, registered_on, patent_count, org_unit_code, note });
-
-/// Fiscal support paid out (财政科技资金拨付); money in 万元.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FiscalSupport {
-    /// 项目/资金名称.
-    pub program: String,
-    /// 受助单位名称.
-    pub recipient_name: String,
-    /// 受助单位统一社会信用代码.
-    pub recipient_uscc: Option<String>,
-    /// 金额.
-    pub amount: Decimal,
-    /// 拨付日期.
-    pub paid_on: Date,
-    /// 拨付部门.
-    pub department_code: Option<String>,
-    /// 所在区划代码.
-    pub org_unit_code: String,
-    /// 文号.
-    pub document_number: Option<String>,
-}
 record!(FiscalSupport, "fiscal_support", key(program, recipient_name, paid_on),
     search(program, recipient_name, document_number), order "paid_on desc",
     { program, recipient_name, recipient_uscc, amount, paid_on, department_code, org_unit_code, document_number });
-
-code_enum! {
-    /// Kind of achievement (成果类型).
-    pub enum AchievementKind {
-        /// 关键核心技术.
-        KeyTechnology = "key_technology",
-        /// 新产品 (填补国内空白 …).
-        NewProduct = "new_product",
-    }
-}
-
-/// A key technology or new product (the plan's qualitative goals).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Achievement {
-    /// Technology or product.
-    pub kind: AchievementKind,
-    /// 名称.
-    pub title: String,
-    /// 完成单位.
-    pub owner_name: String,
-    /// 完成单位统一社会信用代码.
-    pub owner_uscc: Option<String>,
-    /// 水平 (国际领先, 国际先进, 填补国内空白 …).
-    pub level: Option<String>,
-    /// 鉴定/评价日期.
-    pub recognised_on: Option<Date>,
-    /// 鉴定/评价文件.
-    pub evidence: Option<String>,
-    /// 所在区划代码.
-    pub org_unit_code: String,
-}
 record!(Achievement, "achievement", key(kind, title, owner_name), search(title, owner_name),
     order "title", { kind, title, owner_name, owner_uscc, level, recognised_on, evidence, org_unit_code });
+store_code!(PlatformKind);
+store_code!(AchievementKind);

@@ -543,6 +543,54 @@ pub trait CodeEnum: Sized + Copy + 'static {
     }
 }
 
+/// Store a core code enumeration (`plantrack_core::registry::Code`) by its code.
+macro_rules! store_code {
+    ($name:ty) => {
+        impl $crate::sql::ToParam for $name {
+            fn to_param(&self) -> $crate::sql::Param {
+                $crate::sql::Param::Text(Some(plantrack_core::registry::Code::code(*self).to_owned()))
+            }
+        }
+
+        impl $crate::sql::NullParam for $name {
+            fn null() -> $crate::sql::Param {
+                $crate::sql::Param::Text(None)
+            }
+        }
+
+        impl $crate::sql::FromColumn for $name {
+            fn from_column(row: &sqlx::any::AnyRow, col: &str) -> Result<Self, $crate::StoreError> {
+                let s = <String as $crate::sql::FromColumn>::from_column(row, col)?;
+                <$name as plantrack_core::registry::Code>::from_code(&s).ok_or_else(|| {
+                    $crate::StoreError::invalid(
+                        stringify!($name),
+                        col,
+                        format!("未知代码 / unknown code {s:?}"),
+                    )
+                })
+            }
+        }
+
+        impl $crate::sql::FromColumn for Option<$name> {
+            fn from_column(row: &sqlx::any::AnyRow, col: &str) -> Result<Self, $crate::StoreError> {
+                match <Option<String> as $crate::sql::FromColumn>::from_column(row, col)? {
+                    None => Ok(None),
+                    Some(s) => <$name as plantrack_core::registry::Code>::from_code(&s)
+                        .map(Some)
+                        .ok_or_else(|| {
+                            $crate::StoreError::invalid(
+                                stringify!($name),
+                                col,
+                                format!("未知代码 / unknown code {s:?}"),
+                            )
+                        }),
+                }
+            }
+        }
+    };
+}
+pub(crate) use store_code;
+
 /// Declare a text enumeration stored by code, with serde as the code.
 macro_rules! code_enum {
     ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal),+ $(,)? }) => {

@@ -178,7 +178,19 @@ impl Certificate {
     /// 高企 certificates are valid three years from the issue date (国科发火〔2016〕32号 第十五条): valid on `day` when
     /// issued_on ≤ day < issued_on + 3 years.
     pub fn valid_on(&self, day: Date) -> bool {
-        self.issued_on <= day && date_key(day) < date_key(self.issued_on) + 3 * 10_000
+        self.issued_on <= day && day <= self.last_valid_day()
+    }
+
+    /// The last day of validity: the day before the third anniversary of the issue date; a certificate issued on
+    /// 29 February has its anniversary on 1 March. The one place this rule is written: the registries' stored
+    /// `valid_until` and the store's derived counts use it.
+    pub fn last_valid_day(&self) -> Date {
+        let year = self.issued_on.year().saturating_add(3);
+        Date::new(year, self.issued_on.month(), self.issued_on.day())
+            .or_else(|_| Date::new(year, 3, 1))
+            .ok()
+            .and_then(|anniversary| anniversary.yesterday().ok())
+            .unwrap_or(Date::MAX)
     }
 
     /// Tax years in which a 高企 certificate gives the 15 % rate: from the year of issue, three years [C].

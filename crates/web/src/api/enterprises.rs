@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
-use plantrack_app::enterprises::{self, EnterpriseUpsert};
+use plantrack_app::enterprises::{self, EnterprisePatch};
 use plantrack_app::{AppError, Permission};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -97,7 +97,12 @@ pub async fn upsert(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Res
     {
         return ApiError(e).into_response();
     }
-    let input: EnterpriseUpsert = match parse_body(&body) {
+    if let Err(r) = parse_body::<serde::de::IgnoredAny>(&body) {
+        return r;
+    }
+    let input = match super::body_text(&body)
+        .and_then(|t| EnterprisePatch::from_json(t).map_err(|e| ApiError(e).into_response()))
+    {
         Ok(v) => v,
         Err(r) => return r,
     };

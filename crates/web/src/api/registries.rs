@@ -170,7 +170,7 @@ pub async fn update(
         let mut fields = fields_from_json(text)?;
         let version = fields
             .remove("version")
-            .and_then(|v| v.trim().parse::<i64>().ok())
+            .and_then(|v| v.and_then(|v| v.trim().parse::<i64>().ok()))
             .ok_or_else(|| AppError::invalid("version", "缺少版本号 version", "the version is missing"))?;
         let g = state.generation().await?;
         match registries::update(state.store(), &ctx.principal, &g.plan, k, id, version, &fields).await {

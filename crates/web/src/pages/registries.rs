@@ -8,10 +8,9 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use plantrack_app::registries::{
-    self, FieldKind, Fields, ListParams, RegistryKind, RegistryPage, RegistryRow,
-};
+use plantrack_app::registries::{self, Fields, ListParams, RegistryKind, RegistryPage, RegistryRow};
 use plantrack_app::{AppError, Permission};
+use plantrack_core::registry::{Field, FieldType};
 use serde::Deserialize;
 
 use super::{OrPage, PageResult, fail, field_messages};
@@ -45,11 +44,17 @@ fn label_of(tr: Tr, key: &str) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
-fn choice_label(tr: Tr, value: &str) -> String {
-    catalog(tr.lang)
-        .get(&format!("choice.{value}"))
-        .cloned()
-        .unwrap_or_else(|| value.to_owned())
+/// A field's label in the page's language (from the registry spec, as templates and exports label it).
+fn field_label(tr: Tr, f: &Field) -> String {
+    tr.pick(f.zh, f.en).to_owned()
+}
+
+/// A stored value as people read it: a vocabulary term by its label, anything else as stored.
+fn shown(tr: Tr, f: &Field, value: &str) -> String {
+    match f.ty {
+        FieldType::Choice(v) => tr.pick(v.zh(value), v.en(value)).to_owned(),
+        _ => value.to_owned(),
+    }
 }
 
 fn fields_view(
@@ -61,25 +66,26 @@ fn fields_view(
     kind.fields()
         .iter()
         .map(|f| {
-            let (input, options) = match f.kind {
-                FieldKind::Date => ("date", Vec::new()),
-                FieldKind::Amount | FieldKind::Count => ("number", Vec::new()),
-                FieldKind::Choice(opts) => (
+            let (input, options) = match f.ty {
+                FieldType::Date => ("date", Vec::new()),
+                FieldType::Amount | FieldType::Count | FieldType::Number => ("number", Vec::new()),
+                FieldType::Choice(v) => (
                     "select",
-                    opts.iter()
-                        .map(|o| ((*o).to_owned(), choice_label(tr, o)))
+                    v.terms
+                        .iter()
+                        .map(|t| (t.code.to_owned(), tr.pick(t.zh, t.en).to_owned()))
                         .collect(),
                 ),
                 _ => ("text", Vec::new()),
             };
             FieldView {
-                name: f.name,
-                label: label_of(tr, &format!("field.{}.{}", kind.slug(), f.name)),
+                name: f.key,
+                label: field_label(tr, f),
                 input,
                 options,
-                value: values.get(f.name).cloned().unwrap_or_default(),
+                value: values.get(f.key).cloned().unwrap_or_default(),
                 required: f.required,
-                error: errors.get(f.name).cloned().unwrap_or_default(),
+                error: errors.get(f.key).cloned().unwrap_or_default(),
             }
         })
         .collect()
@@ -154,22 +160,15 @@ pub async fn list(
     let list: RegistryPage = registries::list(state.store(), &ctx.principal, kind, &params)
         .await
         .or_page(&ctx)?;
-    let columns: Vec<(&'static str, String)> = kind
-        .fields()
-        .iter()
-        .filter(|f| f.listed)
-        .map(|f| (f.name, label_of(tr, &format!("field.{}.{}", kind.slug(), f.name))))
-        .collect();
+    let listed: Vec<&Field> = kind.fields().iter().filter(|f| f.listed).collect();
+    let columns: Vec<(&'static str, String)> = listed.iter().map(|f| (f.key, field_label(tr, f))).collect();
     let rows = list
         .items
         .iter()
         .map(|r| {
-            let cells = columns
+            let cells = listed
                 .iter()
-                .map(|(n, _)| {
-                    let v = r.values.get(*n).cloned().unwrap_or_default();
-                    choice_label(tr, &v)
-                })
+                .map(|f| shown(tr, f, r.values.get(f.key).map_or("", String::as_str)))
                 .collect();
             (r.clone(), cells)
         })
@@ -213,7 +212,7 @@ fn form_page(
     let others = err
         .unwrap_or(&[])
         .iter()
-        .filter(|e| !kind.fields().iter().any(|f| f.name == e.field))
+        .filter(|e| !kind.fields().iter().any(|f| f.key == e.field))
         .map(|e| format!("{}: {}", e.field, tr.pick(&e.message_zh, &e.message_en)))
         .collect();
     let title = format!(
@@ -264,7 +263,15 @@ pub async fn create(
     let kind = kind_of(&ctx, &slug)?;
     let g = state.generation().await.or_page(&ctx)?;
     let (fields, _) = clean(form);
-    match registries::create(state.store(), &ctx.principal, &g.plan, kind, &fields).await {
+    match registries::create(
+        state.store(),
+        &ctx.principal,
+        &g.plan,
+        kind,
+        &registries::patch_of(&fields),
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(
             &ctx,
             &format!("/registries/{}", kind.slug()),
@@ -326,15 +333,10 @@ fn conflict_page(
         .fields()
         .iter()
         .map(|f| {
-            let cur = current.values.get(f.name).cloned().unwrap_or_default();
-            let my = mine.get(f.name).cloned().unwrap_or_default();
+            let cur = current.values.get(f.key).cloned().unwrap_or_default();
+            let my = mine.get(f.key).cloned().unwrap_or_default();
             let differs = !deleting && cur.trim() != my.trim();
-            (
-                label_of(tr, &format!("field.{}.{}", kind.slug(), f.name)),
-                my,
-                cur,
-                differs,
-            )
+            (field_label(tr, f), my, cur, differs)
         })
         .collect();
     render_status(
@@ -370,7 +372,17 @@ pub async fn update(
             AppError::invalid("version", "缺少版本号", "the version is missing"),
         ));
     };
-    match registries::update(state.store(), &ctx.principal, &g.plan, kind, id, version, &fields).await {
+    match registries::update(
+        state.store(),
+        &ctx.principal,
+        &g.plan,
+        kind,
+        id,
+        version,
+        &registries::patch_of(&fields),
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(
             &ctx,
             &format!("/registries/{}", kind.slug()),
@@ -431,8 +443,8 @@ pub async fn confirm_delete(
         .iter()
         .map(|f| {
             (
-                label_of(tr, &format!("field.{}.{}", kind.slug(), f.name)),
-                choice_label(tr, row.values.get(f.name).map_or("", String::as_str)),
+                field_label(tr, f),
+                shown(tr, f, row.values.get(f.key).map_or("", String::as_str)),
             )
         })
         .collect();
