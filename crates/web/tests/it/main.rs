@@ -10,5 +10,6 @@ mod drafts;
 mod e2e;
 mod hardening;
 mod helpers;
+mod no_panic;
 mod pages;
 mod supervision;
