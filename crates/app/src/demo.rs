@@ -198,6 +198,79 @@ pub async fn load_demo(
 async fn write_demo(store: &Store, actor: &Actor, seed: u64) -> Result<DemoSummary, AppError> {
     ensure_plan(store).await?;
     let data = build_demo(seed)?;
+    let plan = build_plan()?;
+    // All or nothing: the supervision history is played through the supervision use cases, one transaction
+    // each, so it goes first and is removed again if it, or the registry rows' one transaction after it, fails
+    // (disk full, say). The registry transaction records the demo import, which marks the whole load complete:
+    // a history without that mark was interrupted (the process killed) and is replayed from the start.
+    let seeded_now = demo_history(store, &plan).await?;
+    match write_rows(store, actor, seed, &data).await {
+        Ok(counts) => Ok(DemoSummary { seed, counts }),
+        Err(e) => {
+            if seeded_now {
+                undo_history(store, &plan).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Plays the demo's supervision history unless the store has one; `true` when it was played now. A history
+/// left incomplete by an earlier, interrupted load is removed first; if playing fails, what was played is
+/// removed again.
+async fn demo_history(store: &Store, plan: &Plan) -> Result<bool, AppError> {
+    let key = plan.meta().id.to_string();
+    if !store.has_import_of_kind("demo").await? {
+        let items = store.supervised_items(&key).await?;
+        let admin = crate::supervision::demo::demo_admin();
+        let demo_admin = admin.actor_name();
+        // Only a history that is wholly the demo's (every item registered by its 督查室 user) is taken for an
+        // interrupted demo; anything else is real work and stays.
+        let interrupted = !items.is_empty()
+            && items.iter().all(|i| {
+                i.record
+                    .history
+                    .first()
+                    .is_some_and(|t| t.actor.user.to_string() == demo_admin)
+            });
+        if interrupted {
+            let mut tx = store.begin(Actor::system()).await?;
+            tx.clear_supervision_history(&key).await?;
+            tx.commit().await?;
+        }
+    }
+    match crate::supervision::seed_demo_history(store, plan).await {
+        Ok(history) => Ok(history.seeded),
+        Err(e) => {
+            undo_history(store, plan).await;
+            Err(e)
+        }
+    }
+}
+
+/// Removes a demo history that could not be completed; if even that fails (the disk is still full), the next
+/// `plantrack demo` finds it incomplete and replays it.
+async fn undo_history(store: &Store, plan: &Plan) {
+    let key = plan.meta().id.to_string();
+    let undone = async {
+        let mut tx = store.begin(Actor::system()).await?;
+        tx.clear_supervision_history(&key).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(e) = undone {
+        tracing::warn!(error = %e, "could not remove the incomplete demo history; the next demo load replays it");
+    }
+}
+
+/// The registry and observation rows of the demo, in one transaction, with the import record that marks the
+/// demo load complete.
+async fn write_rows(
+    store: &Store,
+    actor: &Actor,
+    seed: u64,
+    data: &DemoData,
+) -> Result<Vec<(String, UpsertCounts)>, AppError> {
     let mut tx = store.begin(actor.clone()).await?;
     let mut counts = Vec::new();
     counts.push(("org_units".to_owned(), tx.import_rows(&data.org_units).await?));
@@ -238,9 +311,7 @@ async fn write_demo(store: &Store, actor: &Actor, seed: u64) -> Result<DemoSumma
     })
     .await?;
     tx.commit().await?;
-    // A year of supervision history (issue 6 item 10), played through the supervision use cases.
-    crate::supervision::seed_demo_history(store, &build_plan()?).await?;
-    Ok(DemoSummary { seed, counts })
+    Ok(counts)
 }
 
 fn build_plan() -> Result<Plan, AppError> {

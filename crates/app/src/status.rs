@@ -469,12 +469,14 @@ impl PlanData {
         let org = match query.org_unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => self.plan.meta().org_unit.clone(),
             Some(text) => {
+                // The code's own error ("中文 / English: …") says which part is wrong (length, province prefix,
+                // county pair).
                 let code = OrgUnitCode::parse(text).map_err(|e| {
-                    AppError::invalid(
-                        "org_unit",
-                        e.to_string(),
-                        format!("not an org-unit code: {text:?}"),
-                    )
+                    let text = e.to_string();
+                    match text.split_once(" / ") {
+                        Some((zh, en)) => AppError::invalid("org_unit", zh, en),
+                        None => AppError::invalid("org_unit", text.clone(), text),
+                    }
                 })?;
                 if self.plan.org_unit(&code).is_none() {
                     return Err(AppError::invalid(

@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod cell;
+pub mod formula;
 pub mod parse;
 pub mod report;
 pub mod schema;

@@ -213,7 +213,11 @@ impl Rows {
                 Ok(false) => None,
                 Ok(true) => {
                     let number = record.position().map_or(0, csv::Position::line);
-                    let cells = record.iter().map(|c| Cell::Text(Cow::Borrowed(c))).collect();
+                    // A cell guarded against formula injection on export loses its `'` (crate::formula).
+                    let cells = record
+                        .iter()
+                        .map(|c| Cell::Text(Cow::Borrowed(crate::formula::unguard(c))))
+                        .collect();
                     Some(Ok(RowRef { number, cells }))
                 }
                 Err(e) => Some(Err(csv_problem(&e))),

@@ -46,11 +46,12 @@ impl Out {
         d.map_or(Out::Empty, Out::Date)
     }
 
-    /// The value as CSV text.
+    /// The value as CSV text; text that a spreadsheet would run as a formula gets a leading `'`
+    /// ([`crate::formula`]), numbers and dates are written as they are.
     pub fn csv_text(&self) -> String {
         match self {
             Out::Empty => String::new(),
-            Out::Text(s) => s.clone(),
+            Out::Text(s) => crate::formula::guard(s).into_owned(),
             Out::Number(d) => d.normalize().to_string(),
             Out::Date(d) => d.to_string(),
         }

@@ -67,6 +67,30 @@ pub enum StoreError {
     /// Any other database error.
     #[error("数据库错误 / database error: {0}")]
     Database(sqlx::Error),
+    /// A command that only reads was pointed at a store that does not exist (nothing is created).
+    #[error("数据库不存在 / the store does not exist: {0} (检查 --db 路径 / check the --db path)")]
+    Missing(String),
+    /// The store cannot be written (read-only file, directory or mount) but the command writes.
+    #[error(
+        "数据库只读,无法写入 / the store is read-only and this command writes to it: {path} ({reason}); 只读命令(status、export、report)可在只读数据库上运行 / read-only commands (status, export, report) work on it"
+    )]
+    ReadOnly {
+        /// The file or directory that cannot be written.
+        path: String,
+        /// What the system said.
+        reason: String,
+    },
+    /// Opened for reading, the store's schema is older than this program's (migrations are applied only by a
+    /// command that may write).
+    #[error(
+        "数据库结构较旧(第 {found} 版,本程序需要第 {needed} 版),只读打开时不能升级;请先用可写方式运行一次(如 plantrack serve 或 import) / the store's schema is older (version {found}, this program needs {needed}) and cannot be upgraded when opened read-only; run a writing command on it once (e.g. plantrack serve or import)"
+    )]
+    SchemaOutdated {
+        /// The newest migration applied to the store (0: none).
+        found: i64,
+        /// The newest migration this program knows.
+        needed: i64,
+    },
     /// The bulk-write function could not be added to SQLite.
     #[error(transparent)]
     BulkRows(#[from] plantrack_sqlite_rows::RowsError),

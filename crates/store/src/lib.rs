@@ -37,7 +37,7 @@ use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{AnyPool, AssertSqlSafe, Executor};
+use sqlx::{AnyPool, AssertSqlSafe, Connection, Executor};
 
 pub use error::{ConflictKind, StoreError};
 pub use record::{Filter, ListQuery, Page, Record, Stored, UpsertCounts};
@@ -143,38 +143,23 @@ impl Store {
                 {
                     std::fs::create_dir_all(&dir)?;
                 }
+                if let Some(file) = sqlite_file(&url) {
+                    check_writable(&file)?;
+                }
                 // An in-memory database exists once per connection: keep one, or writes vanish.
                 let connections = if url.contains(":memory:") || url.contains("mode=memory") {
                     1
                 } else {
                     4
                 };
+                // One connection first, outside the pool: the pool retries a failing connection set-up until its
+                // acquire timeout (30 s) and then reports only "pool timed out"; this says at once what failed.
+                let mut probe = sqlx::AnyConnection::connect(&url).await?;
+                sqlite_setup(&mut probe, false).await?;
+                probe.close().await?;
                 AnyPoolOptions::new()
                     .max_connections(connections)
-                    .after_connect(|conn, _meta| {
-                        Box::pin(async move {
-                            // WAL: readers do not block the writer. synchronous=NORMAL is durable in WAL mode
-                            // except for the last transactions on power loss (never corrupt); foreign keys and
-                            // the busy timeout are sqlx's defaults for SQLite (ON, 5 s).
-                            // 16 KiB pages for a new database (an existing one keeps its size): a bulk import
-                            // writes and checkpoints a quarter of the pages (1 M annual figures: the commit's
-                            // checkpoint 0.55 → 0.4 s); lookups read through the memory map either way.
-                            conn.execute("pragma page_size = 16384").await?;
-                            conn.execute("pragma journal_mode = wal").await?;
-                            conn.execute("pragma synchronous = normal").await?;
-                            conn.execute("pragma foreign_keys = on").await?;
-                            conn.execute("pragma busy_timeout = 5000").await?;
-                            // A 64 MB page cache per connection (default 2 MB): a bulk import into a large store
-                            // otherwise re-reads index pages it has just written (1 M rows: 4× slower).
-                            conn.execute("pragma cache_size = -65536").await?;
-                            conn.execute("pragma temp_store = memory").await?;
-                            // Read the database file through a memory map (up to 1 GiB) instead of a read()
-                            // call per page: scanning a province's registries spent a third of its time in the
-                            // kernel copying pages. The WAL is still read and written with system calls.
-                            conn.execute("pragma mmap_size = 1073741824").await?;
-                            Ok(())
-                        })
-                    })
+                    .after_connect(|conn, _meta| Box::pin(async move { sqlite_setup(conn, false).await }))
                     .connect(&url)
                     .await?
             }
@@ -189,6 +174,97 @@ impl Store {
         let store = Store { pool, backend };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Open an existing store for reading only: no file is created, no migration applied, nothing written — so
+    /// the read-only commands work on a read-only file, directory or mount. A SQLite file is opened with
+    /// `mode=ro`; when SQLite cannot even read it that way (a WAL database in a directory where it may not create
+    /// its shared-memory file), with `immutable=1` (<https://www.sqlite.org/uri.html>: no locking, no change
+    /// detection — right for a read-only medium). A schema older than this program's is refused
+    /// ([`StoreError::SchemaOutdated`]): reading it with newer queries could fail halfway or read wrong.
+    pub async fn open_read_only(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let store = if url.starts_with("sqlite:") {
+            plantrack_sqlite_rows::register()?;
+            let Some(file) = sqlite_file(url) else {
+                return Err(StoreError::UnsupportedUrl(redact(url)));
+            };
+            if !file.is_file() {
+                return Err(StoreError::Missing(file.display().to_string()));
+            }
+            let base = url.split('?').next().unwrap_or(url);
+            let ro = format!("{base}?mode=ro");
+            let url = match probe_read_only(&ro).await {
+                Ok(()) => ro,
+                Err(first) => {
+                    let immutable = format!("{base}?mode=ro&immutable=1");
+                    probe_read_only(&immutable).await.map_err(|_| first)?;
+                    immutable
+                }
+            };
+            let pool = AnyPoolOptions::new()
+                .max_connections(4)
+                .after_connect(|conn, _meta| Box::pin(async move { sqlite_setup(conn, true).await }))
+                .connect(&url)
+                .await?;
+            Store {
+                pool,
+                backend: Backend::Sqlite,
+            }
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute("set session characteristics as transaction read only")
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await?;
+            Store {
+                pool,
+                backend: Backend::Postgres,
+            }
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact(url)));
+        };
+        store.check_schema().await?;
+        Ok(store)
+    }
+
+    /// Refuses a store whose newest applied migration is older than this program's newest.
+    async fn check_schema(&self) -> Result<(), StoreError> {
+        let needed = migrations(self.backend)
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0);
+        let has_table = match self.backend {
+            Backend::Sqlite => {
+                "select count(*) as n from sqlite_master where type = 'table' and name = '_sqlx_migrations'"
+            }
+            Backend::Postgres => {
+                "select count(*) as n from information_schema.tables where table_schema = current_schema() and table_name = '_sqlx_migrations'"
+            }
+        };
+        let row = sqlx::query(has_table).fetch_one(&self.pool).await?;
+        let n: i64 = sql::get(&row, "n")?;
+        let found = if n == 0 {
+            0
+        } else {
+            let row =
+                sqlx::query("select coalesce(max(version), 0) as v from _sqlx_migrations where success")
+                    .fetch_one(&self.pool)
+                    .await?;
+            sql::get::<i64>(&row, "v")?
+        };
+        if found < needed {
+            return Err(StoreError::SchemaOutdated { found, needed });
+        }
+        Ok(())
     }
 
     /// Open the default SQLite store ([`default_sqlite_path`]).
@@ -325,6 +401,87 @@ pub(crate) async fn schema_info(store: &Store) -> Result<Vec<ColumnInfo>, StoreE
             })
         })
         .collect()
+}
+
+/// The settings of every SQLite connection; `read_only` leaves out what writes (the page size and journal mode
+/// of a new database) and forbids writing (`query_only`).
+async fn sqlite_setup(conn: &mut sqlx::AnyConnection, read_only: bool) -> Result<(), sqlx::Error> {
+    if read_only {
+        conn.execute("pragma query_only = on").await?;
+    } else {
+        // WAL: readers do not block the writer. synchronous=NORMAL is durable in WAL mode except for the last
+        // transactions on power loss (never corrupt).
+        // 16 KiB pages for a new database (an existing one keeps its size): a bulk import writes and checkpoints
+        // a quarter of the pages (1 M annual figures: the commit's checkpoint 0.55 → 0.4 s); lookups read
+        // through the memory map either way.
+        conn.execute("pragma page_size = 16384").await?;
+        conn.execute("pragma journal_mode = wal").await?;
+        conn.execute("pragma synchronous = normal").await?;
+    }
+    // Foreign keys and the busy timeout are sqlx's defaults for SQLite (ON, 5 s).
+    conn.execute("pragma foreign_keys = on").await?;
+    conn.execute("pragma busy_timeout = 5000").await?;
+    // A 64 MB page cache per connection (default 2 MB): a bulk import into a large store otherwise re-reads index
+    // pages it has just written (1 M rows: 4× slower).
+    conn.execute("pragma cache_size = -65536").await?;
+    conn.execute("pragma temp_store = memory").await?;
+    // Read the database file through a memory map (up to 1 GiB) instead of a read() call per page: scanning a
+    // province's registries spent a third of its time in the kernel copying pages. The WAL is still read and
+    // written with system calls.
+    conn.execute("pragma mmap_size = 1073741824").await?;
+    Ok(())
+}
+
+/// Opens one read-only connection and reads the schema through it (SQLite opens files lazily: only a read shows
+/// whether the file can be read this way).
+async fn probe_read_only(url: &str) -> Result<(), StoreError> {
+    let mut conn = sqlx::AnyConnection::connect(url).await?;
+    sqlite_setup(&mut conn, true).await?;
+    sqlx::query("select count(*) as n from sqlite_master")
+        .fetch_one(&mut conn)
+        .await?;
+    conn.close().await?;
+    Ok(())
+}
+
+/// Whether the SQLite file (if it exists) and its directory can be written — SQLite needs both, for the file and
+/// its `-wal`/`-shm` companions. Checked before connecting, so that a read-only file, directory or mount gives
+/// a clear error at once. Opening for append changes nothing; the probe file in the directory is removed at
+/// once. Unlike permission bits, a read-only mount or an immutable file refuses root too.
+fn check_writable(file: &Path) -> Result<(), StoreError> {
+    let read_only = |path: &Path, e: std::io::Error| StoreError::ReadOnly {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let refused = |e: &std::io::Error| {
+        matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        )
+    };
+    if file.exists()
+        && let Err(e) = std::fs::OpenOptions::new().append(true).open(file)
+    {
+        return Err(if refused(&e) { read_only(file, e) } else { e.into() });
+    }
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let probe = dir.join(format!(".plantrack-write-check-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            std::fs::remove_file(&probe)?;
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) if refused(&e) => Err(read_only(&dir, e)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn sqlite_file(url: &str) -> Option<PathBuf> {

@@ -1236,6 +1236,47 @@ async fn upsert_receipt(
 }
 
 impl Tx {
+    /// Removes the supervision history of a plan — items with their steps and attachments, inspections, the score
+    /// ledger and appeals (issued reports and reminder receipts stay) — as one audited change. For undoing a
+    /// demo history that could not be written completely (`plantrack demo`), never for real data.
+    pub async fn clear_supervision_history(&mut self, plan_key: &str) -> Result<u64, StoreError> {
+        let mut removed = 0;
+        let mut steps = Stmt::new(
+            "delete from supervision_step where supervised_item_id in \
+             (select supervised_item_id from supervised_item where plan_key = ",
+        );
+        steps.bind(plan_key).push(")");
+        removed += steps
+            .query(self.backend())
+            .execute(&mut *self.conn())
+            .await?
+            .rows_affected();
+        for table in [
+            "score_appeal",
+            "score_entry",
+            "supervision_attachment",
+            "inspection",
+            "supervised_item",
+        ] {
+            let mut st = Stmt::new(format!("delete from {table} where plan_key = "));
+            st.bind(plan_key);
+            removed += st
+                .query(self.backend())
+                .execute(&mut *self.conn())
+                .await?
+                .rows_affected();
+        }
+        self.audit(
+            "delete",
+            "supervised_item",
+            plan_key,
+            None,
+            Some(serde_json::json!({ "cleared_supervision_history": plan_key, "rows": removed })),
+        )
+        .await?;
+        Ok(removed)
+    }
+
     /// Marks reminders read for `user` (not audited: it changes nobody's data, like a session touch).
     pub async fn mark_reminders_read(&mut self, user: &str, keys: &[String]) -> Result<(), StoreError> {
         let now = self.now();

@@ -401,7 +401,7 @@ async fn refusal(ctx: &Ctx, api: bool, resp: Response) -> Response {
 
 /// Headers every response carries: a strict content security policy (no inline script, nothing from other
 /// origins), no framing, no MIME sniffing, no referrer to other sites.
-fn security_headers(h: &mut HeaderMap, path: &str) {
+pub(crate) fn security_headers(h: &mut HeaderMap, path: &str) {
     use axum::http::HeaderValue;
     // The vendored Swagger UI bootstraps itself with an inline script.
     let csp = if path.starts_with("/api/docs") {
@@ -419,8 +419,17 @@ fn security_headers(h: &mut HeaderMap, path: &str) {
 }
 
 /// A response that sends the browser elsewhere (303 See Other), optionally with a flash message key.
+///
+/// `to` is built by the server (a fixed path, or a user-given target that went through [`safe_next`] or
+/// `url_encode`); should it still not be a valid header value, the browser is sent to `/` — a redirect never
+/// fails with a 500.
 pub fn see_other(ctx: &Ctx, to: &str, flash: Option<&str>) -> Response {
-    let mut resp = axum::response::Redirect::to(to).into_response();
+    use axum::http::{HeaderValue, StatusCode};
+    let location = HeaderValue::from_str(to).unwrap_or_else(|_| {
+        tracing::warn!(to, "redirect target is not a header value; sent to /");
+        HeaderValue::from_static("/")
+    });
+    let mut resp = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     if let Some(key) = flash
         && let Ok(v) = set_cookie(FLASH_COOKIE, key, Some(60), ctx.secure, true).parse()
     {
@@ -429,19 +438,55 @@ pub fn see_other(ctx: &Ctx, to: &str, flash: Option<&str>) -> Response {
     resp
 }
 
-/// Only local paths are followed after log-in or a language switch (no open redirect).
+/// The one gate for every redirect to a user-given target (`next=` after log-in, a language switch, the log-in
+/// page's own `next`): the target is kept only when it is a path of this site, else `/`.
+///
+/// Kept: text that starts with one `/`, holds no control character (browsers drop tabs and line breaks from
+/// URLs — WHATWG URL Standard, "basic URL parser" — so `/<TAB>/evil` would become `//evil`, another host), no
+/// backslash (read as `/` by browsers in http URLs), no empty path segment (`//`) and no dot segment (`.`, `..`,
+/// `%2e`: the URL Standard resolves them, which could produce `//host`). So normalisation leaves the path as it
+/// is and it can never name an authority. Spaces and non-ASCII characters are percent-encoded (UTF-8), so the
+/// result is always a valid `Location` header value.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.contains(['\r', '\n']) =>
-        {
-            n.to_owned()
-        }
-        _ => "/".to_owned(),
+    next.and_then(same_site_path).unwrap_or_else(|| "/".to_owned())
+}
+
+fn same_site_path(n: &str) -> Option<String> {
+    if !n.starts_with('/') || n.chars().any(|c| c.is_control() || c == '\\') {
+        return None;
     }
+    let path = n.split(['?', '#']).next().unwrap_or("");
+    let dot = |seg: &str| {
+        let s = seg.to_ascii_lowercase().replace("%2e", ".");
+        s == "." || s == ".."
+    };
+    // The first segment is the empty one before the leading `/`; an empty one later is a `//`.
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    let last = segments.len().saturating_sub(1);
+    if segments
+        .iter()
+        .enumerate()
+        .any(|(i, seg)| (seg.is_empty() && i != last) || dot(seg))
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Whether `next` is what [`safe_next`] may return: a same-origin path a browser cannot read as another host.
+pub fn is_safe_path(next: &str) -> bool {
+    same_site_path(next).as_deref() == Some(next)
 }
 
 #[cfg(test)]
@@ -455,6 +500,40 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn targets_that_a_browser_would_take_off_site_or_that_break_the_header_are_refused() {
+        for bad in [
+            "/\t/127.0.0.1:18099/x",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\0",
+            "/\u{b}",
+            "/\u{c}",
+            "/\u{7f}",
+            "/\u{85}",
+            "/a\\b",
+            "/.//evil.example",
+            "/%2e//evil.example",
+            "/a/..//evil.example",
+            "/x//y",
+            "/./",
+            "/../",
+            "",
+            "evil",
+            " /x",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/targets/x?period=2019&a=/b")),
+            "/targets/x?period=2019&a=/b"
+        );
+        assert_eq!(safe_next(Some("/plan/")), "/plan/");
+        assert_eq!(safe_next(Some("/企业 a")), "/%E4%BC%81%E4%B8%9A%20a");
+        assert!(is_safe_path("/"));
+        assert!(!is_safe_path("//x"));
     }
 
     #[test]

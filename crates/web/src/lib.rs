@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod layout;
 pub mod markdown;
 pub mod pages;
+mod panic;
 pub mod routes;
 pub mod status;
 

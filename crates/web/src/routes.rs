@@ -301,7 +301,14 @@ pub fn routes() -> Vec<RouteDef> {
 
 /// The router: every route of the table, the API documentation UI, a JSON/HTML 404, behind the guard.
 pub fn router(state: AppState) -> Router {
-    let mut router: Router<AppState> = Router::new();
+    router_with(state, Router::new())
+}
+
+/// [`router`] with `extra` routes behind the same layers — for tests that need a route the application does
+/// not have (one that panics, say).
+#[doc(hidden)]
+pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
+    let mut router: Router<AppState> = extra;
     for def in routes() {
         router = router.route(def.path, (def.handler)());
     }
@@ -320,5 +327,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::ctx::guard,
         ))
+        // Outermost: a panic anywhere inside becomes a logged 500 with the error body of its path.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            crate::panic::caught,
+        ))
+        .layer(axum::middleware::from_fn(crate::panic::error_body))
         .with_state(state)
 }

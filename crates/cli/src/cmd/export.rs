@@ -23,7 +23,7 @@ pub fn run(args: &ExportArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
     let what: ExportWhat = args.kind.parse().map_err(app_error)?;
     let format = ExportFormat::for_file(&args.output.to_string_lossy());
     let bytes = runtime()?.block_on(async {
-        let store = store.open().await?;
+        let store = store.open_read_only().await?;
         let r = export(&store, &cli_principal(), what, format)
             .await
             .map_err(app_error);

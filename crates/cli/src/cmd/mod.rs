@@ -31,15 +31,35 @@ impl StoreArgs {
         }
     }
 
-    /// Open (and migrate) the store.
+    /// Open (and migrate) the store, creating a SQLite file that does not exist yet: for commands that write.
     pub async fn open(&self) -> anyhow::Result<plantrack_store::Store> {
         let url = self.url();
-        plantrack_store::Store::open(&url).await.map_err(|e| {
-            anyhow::anyhow!(e).context(format!(
-                "无法打开数据库 / cannot open the store {}",
-                plantrack_store::redact(&url)
-            ))
-        })
+        let opened = plantrack_store::Store::open(&url).await;
+        opened.map_err(|e| store_error(e, &url))
+    }
+
+    /// Open an existing store for reading only (no file created, no migration, works on a read-only file or
+    /// mount): for commands that only read. A store that does not exist is the user's mistake (a mistyped
+    /// `--db`), exit 2 — answering from an empty store would look like a plan with no data.
+    pub async fn open_read_only(&self) -> anyhow::Result<plantrack_store::Store> {
+        let url = self.url();
+        let opened = plantrack_store::Store::open_read_only(&url).await;
+        opened.map_err(|e| store_error(e, &url))
+    }
+}
+
+/// A store that cannot be opened, with its (redacted) address; the problems the user can fix exit 2.
+fn store_error(e: plantrack_store::StoreError, url: &str) -> anyhow::Error {
+    use plantrack_store::StoreError as E;
+    let context = format!(
+        "无法打开数据库 / cannot open the store {}",
+        plantrack_store::redact(url)
+    );
+    match e {
+        E::Missing(_) | E::ReadOnly { .. } | E::SchemaOutdated { .. } => {
+            anyhow::Error::new(BadInput(e.to_string())).context(context)
+        }
+        other => anyhow::anyhow!(other).context(context),
     }
 }
 

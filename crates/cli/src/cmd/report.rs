@@ -83,7 +83,12 @@ pub fn run(args: &ReportArgs, store_args: &StoreArgs) -> anyhow::Result<ExitCode
         recipients: None,
     };
     let bytes = runtime()?.block_on(async {
-        let store = store_args.open().await?;
+        // Only issuing writes (the frozen figures); a preview reads, so it works on a read-only store.
+        let store = if args.issue {
+            store_args.open().await?
+        } else {
+            store_args.open_read_only().await?
+        };
         let plan = match args.plan.as_deref() {
             Some(_) => plan,
             None => {

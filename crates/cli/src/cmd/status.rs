@@ -104,7 +104,7 @@ fn from_store(
 ) -> anyhow::Result<ExitCode> {
     use plantrack_app::status::{PlanData, StatusQuery};
     let (plan, report) = super::runtime()?.block_on(async {
-        let store = store.open().await?;
+        let store = store.open_read_only().await?;
         let loaded = match plan {
             Some(p) => PlanData::load_for(&store, p).await,
             None => PlanData::load(&store).await,
@@ -339,6 +339,28 @@ fn shown(v: Decimal, dp: u32) -> String {
     format!("{v:.dp$}")
 }
 
+/// When the period asked lies after the plan's last year, the targets are assessed at their deadlines: say so,
+/// and which periods the figures are for, rather than print them under the period asked.
+fn capped_note(plan: &Plan, report: &StatusReport) -> Option<String> {
+    let last = plan.meta().last_year;
+    if report.period.year() <= last {
+        return None;
+    }
+    let mut shown: Vec<Period> = report.targets.iter().map(|t| t.period).collect();
+    shown.sort();
+    shown.dedup();
+    let shown = shown
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!(
+        "注意:计划已于 {last} 年结束,{asked} 在计划期之后;所示为 {shown} 的数值 / note: the plan ended in {last}; \
+         {asked} is after it, so the figures shown are for {shown}",
+        asked = report.period
+    ))
+}
+
 fn table(plan: &Plan, report: &StatusReport, out: &mut impl Write) -> std::io::Result<()> {
     let org_name = plan
         .org_unit(&report.org_unit)
@@ -349,6 +371,9 @@ fn table(plan: &Plan, report: &StatusReport, out: &mut impl Write) -> std::io::R
         "区划 org unit: {} {}   期间 period: {}\n",
         report.org_unit, org_name, report.period
     )?;
+    if let Some(note) = capped_note(plan, report) {
+        writeln!(out, "{}\n", note.yellow())?;
+    }
     let headers = [
         "目标 target",
         "名称 name",

@@ -191,10 +191,30 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Tok)>, ExprError> {
     Ok(out)
 }
 
+/// How deeply parentheses, unary minus signs and function calls may nest. The parser and every walk over the
+/// tree (evaluation, listing elements, printing, dropping) recurse once per level; real indicator expressions
+/// nest two or three levels, and a hostile one must be an error, not a stack overflow.
+pub const MAX_NESTING: usize = 64;
+
+/// How many tokens an expression may have: a chain of binary operators is a tree as deep as it is long, so this
+/// bounds the depth of the walks over it too. A plan's expressions are one line each.
+pub const MAX_TOKENS: usize = 1024;
+
+fn nested_too_deeply(position: usize) -> ExprError {
+    err(
+        position,
+        format!("表达式嵌套过深(括号、负号和函数最多 {MAX_NESTING} 层)"),
+        format!(
+            "expression nested too deeply (at most {MAX_NESTING} levels of parentheses, minus signs and functions)"
+        ),
+    )
+}
+
 struct Parser {
     toks: Vec<(usize, Tok)>,
     at: usize,
     end: usize,
+    depth: usize,
 }
 
 impl Parser {
@@ -222,6 +242,15 @@ impl Parser {
                 format!("expected `{op}`"),
             ))
         }
+    }
+
+    /// Enters one level of nesting at the current token, or refuses beyond [`MAX_NESTING`].
+    fn enter(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(nested_too_deeply(self.pos()));
+        }
+        Ok(())
     }
 
     fn expr(&mut self) -> Result<Node, ExprError> {
@@ -264,7 +293,10 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Node, ExprError> {
         if self.eat('-') {
-            return Ok(Node::Neg(Box::new(self.unary()?)));
+            self.enter()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Node::Neg(Box::new(inner)));
         }
         let mut node = self.primary()?;
         while self.eat('[') {
@@ -318,8 +350,10 @@ impl Parser {
             }
             Some(Tok::Op('(')) => {
                 self.at += 1;
+                self.enter()?;
                 let inner = self.expr()?;
                 self.expect(')')?;
+                self.depth -= 1;
                 Ok(inner)
             }
             Some(Tok::Ident(name)) => {
@@ -337,8 +371,10 @@ impl Parser {
                             ));
                         }
                     };
+                    self.enter()?;
                     let arg = self.expr()?;
                     self.expect(')')?;
+                    self.depth -= 1;
                     Ok(Node::Call {
                         func,
                         arg: Box::new(arg),
@@ -364,10 +400,33 @@ impl Expr {
     /// Parses an expression.
     pub fn parse(text: &str) -> Result<Expr, ExprError> {
         let toks = tokenize(text)?;
+        if let Some((pos, _)) = toks.get(MAX_TOKENS) {
+            // Say "too deep" when it is (the parser would have said so), else "too long"; the tree is never
+            // built, so nothing recurses over it.
+            let (mut parens, mut minus, mut after_operand) = (0usize, 0usize, false);
+            for (p, t) in &toks {
+                match t {
+                    Tok::Op('(') => (parens, after_operand) = (parens + 1, false),
+                    Tok::Op(')') => (parens, after_operand) = (parens.saturating_sub(1), true),
+                    Tok::Op('-') if !after_operand => minus += 1,
+                    Tok::Op(_) => (minus, after_operand) = (0, false),
+                    Tok::Num(_) | Tok::Ident(_) => (minus, after_operand) = (0, true),
+                }
+                if parens + minus > MAX_NESTING {
+                    return Err(nested_too_deeply(*p));
+                }
+            }
+            return Err(err(
+                *pos,
+                format!("表达式过长(最多 {MAX_TOKENS} 个数、名称和运算符)"),
+                format!("expression too long (at most {MAX_TOKENS} numbers, names and operators)"),
+            ));
+        }
         let mut p = Parser {
             toks,
             at: 0,
             end: text.chars().count() + 1,
+            depth: 0,
         };
         if p.toks.is_empty() {
             return Err(err(1, "表达式为空", "empty expression"));
@@ -494,6 +553,25 @@ mod tests {
         let e = Expr::parse("a / (b + a) * c[-1]").unwrap();
         let names: Vec<_> = e.elements().iter().map(|i| i.as_str()).collect();
         assert_eq!(names, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        for text in [
+            format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000)),
+            format!("{}x", "-".repeat(30_000)),
+            format!("{}x{}", "yoy(".repeat(30_000), ")".repeat(30_000)),
+        ] {
+            let e = Expr::parse(&text).unwrap_err();
+            assert!(e.reason_en.contains("nested too deeply"), "{e}");
+            assert!(e.reason_zh.contains("嵌套过深"), "{e}");
+        }
+        let long = vec!["x"; 5000].join(" + ");
+        assert!(Expr::parse(&long).unwrap_err().reason_en.contains("too long"));
+        // Within the limits all is well.
+        let ok = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert_eq!(Expr::parse(&ok).unwrap().elements().len(), 1);
+        assert!(Expr::parse(&format!("{}x", "-".repeat(MAX_NESTING + 1))).is_err());
     }
 
     #[test]

@@ -117,8 +117,12 @@ impl Period {
         let s = text.trim();
         let malformed = || PeriodError::Malformed(text.to_string());
         let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-        let (year_text, rest) = s.split_at(s.len().min(4));
-        if year_text.len() != 4 || !digits(year_text) {
+        // The year is the first four characters, which must be ASCII digits; `split_at_checked` refuses a cut
+        // inside a multi-byte character (`20一8`) instead of panicking.
+        let Some((year_text, rest)) = s.split_at_checked(4) else {
+            return Err(malformed());
+        };
+        if !digits(year_text) {
             return Err(malformed());
         }
         let year: i32 = year_text.parse().map_err(|_| malformed())?;
@@ -415,6 +419,16 @@ mod tests {
         assert_eq!(p("2019-11").parent(), Some(p("2019Q4")));
         assert_eq!(p("2019").parent(), None);
         assert!(p("2019-11").parts().is_empty());
+    }
+
+    #[test]
+    fn a_multi_byte_character_across_the_year_is_malformed_not_a_panic() {
+        for text in ["20一8", "201一", "一2018", "2\u{301}018", "2018Q一", "2018-一"] {
+            assert!(
+                matches!(Period::parse(text), Err(PeriodError::Malformed(_))),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

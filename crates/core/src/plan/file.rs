@@ -390,7 +390,9 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// The TOML key at a byte offset: the table header above it plus the `key =` of its line.
 fn key_at(text: &str, offset: usize) -> String {
-    let end = offset.min(text.len());
+    // A span from the TOML reader should lie on a character boundary; flooring makes sure that a span inside a
+    // multi-byte character can never make the slices below panic.
+    let end = text.floor_char_boundary(offset);
     let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
     let line = &text[line_start..line_end];

@@ -11,9 +11,24 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Why a text is not an id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
-    /// An org-unit code that is not six digits with a known province prefix.
+    /// An org-unit code that is not six ASCII digits.
     #[error("区划代码应为6位数字(GB/T 2260) / org-unit code must be 6 digits per GB/T 2260: {0:?}")]
     OrgUnitCode(String),
+    /// Six digits, but the first two are no province of GB/T 2260.
+    #[error(
+        "区划代码的前两位不是已知的省级代码(GB/T 2260) / org-unit code has an unknown province prefix {prefix:?} (GB/T 2260): {text:?}"
+    )]
+    OrgUnitProvince {
+        /// The first two digits.
+        prefix: String,
+        /// The code given.
+        text: String,
+    },
+    /// Six digits with a known province, but a county pair under a `00` prefecture pair (`210011`).
+    #[error(
+        "区划代码不成立:地级两位为00时县级两位也须为00(GB/T 2260) / org-unit code is not a GB/T 2260 code: a county pair under prefecture pair 00: {0:?}"
+    )]
+    OrgUnitCounty(String),
     /// A plan id that is not `lower_snake_case` ASCII.
     #[error(
         "{kind}标识应为小写字母开头的 a-z、0-9、_ 组合(最长64) / {kind} id must be lower_snake_case ASCII starting with a letter (at most 64): {text:?}"
@@ -53,16 +68,22 @@ impl OrgUnitCode {
     /// Reads a six-digit code with a known province prefix.
     pub fn parse(text: &str) -> Result<OrgUnitCode, IdError> {
         let t = text.trim();
-        let ok = t.len() == 6
-            && t.bytes().all(|b| b.is_ascii_digit())
-            && PROVINCE_PREFIXES.contains(&&t[..2])
-            // A county digit pair under a `00` prefecture pair is not a code (`210011`).
-            && !(&t[2..4] == "00" && &t[4..] != "00");
-        if ok {
-            Ok(OrgUnitCode(t.to_string()))
-        } else {
-            Err(IdError::OrgUnitCode(text.to_string()))
+        if t.len() != 6 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(IdError::OrgUnitCode(text.to_string()));
         }
+        // Six ASCII digits: every byte index below is a character boundary.
+        let (province, prefecture, county) = (&t[..2], &t[2..4], &t[4..]);
+        if !PROVINCE_PREFIXES.contains(&province) {
+            return Err(IdError::OrgUnitProvince {
+                prefix: province.to_string(),
+                text: text.to_string(),
+            });
+        }
+        // A county digit pair under a `00` prefecture pair is not a code (`210011`).
+        if prefecture == "00" && county != "00" {
+            return Err(IdError::OrgUnitCounty(text.to_string()));
+        }
+        Ok(OrgUnitCode(t.to_string()))
     }
 
     /// The code as text.
@@ -85,6 +106,7 @@ impl OrgUnitCode {
     /// Directly administered units (e.g. a county-level city under the province, `xx90xx`) still map to the
     /// implied prefecture; the plan file's explicit parent link is authoritative.
     pub fn implied_parent(&self) -> Option<OrgUnitCode> {
+        // `parse` admits six ASCII digits only, so these byte slices are on character boundaries.
         match self.level() {
             OrgUnitLevel::Province => None,
             OrgUnitLevel::Prefecture => Some(OrgUnitCode(format!("{}0000", &self.0[..2]))),
@@ -261,6 +283,26 @@ mod tests {
         for bad in ["21110", "2111020", "99 1102", "991102", "21A102", "210011", ""] {
             assert!(OrgUnitCode::parse(bad).is_err(), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn the_error_says_which_part_of_an_org_unit_code_is_wrong() {
+        let unknown = OrgUnitCode::parse("999999").unwrap_err();
+        assert!(matches!(&unknown, IdError::OrgUnitProvince { prefix, .. } if prefix == "99"));
+        assert!(!unknown.to_string().contains("6 digits"), "{unknown}");
+        assert!(unknown.to_string().contains("province prefix"), "{unknown}");
+        assert!(matches!(
+            OrgUnitCode::parse("210011"),
+            Err(IdError::OrgUnitCounty(_))
+        ));
+        assert!(matches!(
+            OrgUnitCode::parse("21110"),
+            Err(IdError::OrgUnitCode(_))
+        ));
+        assert!(matches!(
+            OrgUnitCode::parse("二一一一〇二"),
+            Err(IdError::OrgUnitCode(_))
+        ));
     }
 
     #[test]

@@ -66,6 +66,7 @@ impl IndustryCode {
     pub fn parse(s: &str) -> Result<Self, IndustryCodeError> {
         let t = s.trim();
         let (letter, rest) = match t.chars().next() {
+            // An ASCII letter is one byte, so byte 1 is the next character's boundary.
             Some(c) if c.is_ascii_alphabetic() => (Some(c.to_ascii_uppercase()), &t[1..]),
             _ => (None, t),
         };

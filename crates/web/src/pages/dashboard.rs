@@ -142,13 +142,17 @@ pub fn resolve(
     let last = plan.meta().last_year;
     let period = match q.period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => source.default_period(),
-        Some(t) => Period::parse(t)
-            .ok()
-            .filter(|p| (first..=last).contains(&p.year()))
-            .ok_or_else(|| plantrack_app::AppError::NotFound {
-                entity: "period".into(),
-                id: t.chars().take(10).collect(),
-            })?,
+        // Text that is no period is bad input (422); a period outside the plan's years is a page that does not
+        // exist (404).
+        Some(t) => Some(
+            Period::parse(t)
+                .map_err(|e| plantrack_app::AppError::invalid("period", e.to_string(), e.to_string()))?,
+        )
+        .filter(|p| (first..=last).contains(&p.year()))
+        .ok_or_else(|| plantrack_app::AppError::NotFound {
+            entity: "period".into(),
+            id: t.chars().take(10).collect(),
+        })?,
     };
     Ok((org, period))
 }

@@ -215,7 +215,11 @@ pub async fn save(
     .await
     {
         Ok(_) => {
-            let to = format!("/data/{dept}?org_unit={}", org.unwrap_or_default());
+            let to = format!(
+                "/data/{}?org_unit={}",
+                super::url_encode(&dept),
+                super::url_encode(&org.unwrap_or_default())
+            );
             Ok(see_other(&ctx, &to, Some("saved")))
         }
         Err(AppError::Invalid(errs)) => {

@@ -12,5 +12,6 @@ mod fields;
 mod hardening;
 mod helpers;
 mod merge;
+mod no_panic;
 mod pages;
 mod supervision;
