@@ -10,7 +10,7 @@ use plantrack_core::period::Period;
 use plantrack_core::plan::{DerivationRule, ElementSource, OrgUnitCode, Plan};
 use plantrack_core::qualify::{self, EvaluationReport, Num, Programme, Rules, Uscc};
 use plantrack_store::enterprises::{Enterprise, EnterpriseProfile as StoredProfile, EnterpriseYear};
-use plantrack_store::{Actor, ListQuery, Store, Stored, ToParam};
+use plantrack_store::{ListQuery, Store, Stored, ToParam};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -426,7 +426,7 @@ pub async fn upsert(
         who.require(&Permission::EditRegistries)?;
     }
     let (master, years) = check_upsert(plan, input).map_err(AppError::Invalid)?;
-    let mut tx = store.begin(Actor::user(who.actor_name())).await?;
+    let mut tx = store.begin(who.actor()).await?;
     let stored = match tx.find_by_key::<Enterprise>(&[master.uscc.to_param()]).await? {
         Some(existing) => {
             let mut m = master.clone();
