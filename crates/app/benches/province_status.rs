@@ -29,6 +29,7 @@ fn admin() -> Principal {
         role: Role::Admin,
         department: None,
         enterprise: None,
+        ip: None,
     }
 }
 

@@ -89,6 +89,9 @@ pub enum Principal {
         department: Option<String>,
         /// For `enterprise` users: their enterprise's 统一社会信用代码.
         enterprise: Option<String>,
+        /// The client's address, for a request from the web or the API (honouring `--trust-forwarded-for`):
+        /// written with every change the user makes ([`Principal::actor`]).
+        ip: Option<String>,
     },
 }
 
@@ -133,6 +136,7 @@ impl Principal {
             role: Role::Admin,
             department: None,
             enterprise: None,
+            ip: None,
         }
     }
 
@@ -142,6 +146,30 @@ impl Principal {
             Principal::Public => "public",
             Principal::User { username, .. } => username,
         }
+    }
+
+    /// Who acts in the store for this caller: the audit log's actor name and the client's address.
+    pub fn actor(&self) -> plantrack_store::Actor {
+        plantrack_store::Actor {
+            name: self.actor_name().to_owned(),
+            ip: self.ip().map(str::to_owned),
+        }
+    }
+
+    /// The client's address, if known.
+    pub fn ip(&self) -> Option<&str> {
+        match self {
+            Principal::Public => None,
+            Principal::User { ip, .. } => ip.as_deref(),
+        }
+    }
+
+    /// The same caller, calling from `ip` (the web's guard sets it on every request).
+    pub fn with_ip(mut self, client: Option<String>) -> Principal {
+        if let Principal::User { ip, .. } = &mut self {
+            *ip = client;
+        }
+        self
     }
 
     /// The role, if signed in.
@@ -206,6 +234,7 @@ mod tests {
             role,
             department: department.map(str::to_owned),
             enterprise: enterprise.map(str::to_owned),
+            ip: None,
         }
     }
 

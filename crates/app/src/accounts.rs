@@ -105,7 +105,7 @@ fn store_role(r: Role) -> plantrack_store::accounts::Role {
 }
 
 fn actor(p: &Principal) -> Actor {
-    Actor::user(p.actor_name())
+    p.actor()
 }
 
 /// Checks a login name: 2–64 characters, letters (any script), digits and `_ . - @`.
@@ -216,6 +216,18 @@ pub async fn add_user(
     plan: &Plan,
     new: NewUser,
 ) -> Result<UserView, AppError> {
+    add_user_then(store, who, plan, new, |_| Ok(())).await
+}
+
+/// [`add_user`], calling `confirm` with the new user before the commit: when it fails (the command line could
+/// not say that the user was created) nothing is kept.
+pub async fn add_user_then(
+    store: &Store,
+    who: &Principal,
+    plan: &Plan,
+    new: NewUser,
+    confirm: impl FnOnce(&UserView) -> Result<(), AppError>,
+) -> Result<UserView, AppError> {
     who.require(&Permission::ManageAccounts)?;
     let mut errors = Vec::new();
     let username = check_username(&new.username).map_err(|e| errors.push(e)).ok();
@@ -255,8 +267,10 @@ pub async fn add_user(
     };
     let mut tx = store.begin(actor(who)).await?;
     let stored = tx.insert(&user).await?;
+    let view = UserView::from(&stored);
+    confirm(&view)?;
     tx.commit().await?;
-    Ok(UserView::from(&stored))
+    Ok(view)
 }
 
 /// Every user (admin only).
@@ -342,6 +356,18 @@ pub async fn create_token(
     username: &str,
     label: &str,
 ) -> Result<(String, ApiToken), AppError> {
+    create_token_then(store, who, username, label, |_| Ok(())).await
+}
+
+/// [`create_token`], handing the raw token to `show` before the commit: a token that could not be shown (the
+/// command line's output failed) is not kept, since nobody could ever use it.
+pub async fn create_token_then(
+    store: &Store,
+    who: &Principal,
+    username: &str,
+    label: &str,
+    show: impl FnOnce(&str) -> Result<(), AppError>,
+) -> Result<(String, ApiToken), AppError> {
     who.require(&Permission::ManageAccounts)?;
     let user = store
         .user_by_username(username.trim())
@@ -361,6 +387,7 @@ pub async fn create_token(
     let label = if label.is_empty() { "api" } else { label };
     let mut tx = store.begin(actor(who)).await?;
     let created = tx.create_api_token(user.id, label, None).await?;
+    show(&created.0)?;
     tx.commit().await?;
     Ok(created)
 }

@@ -12,7 +12,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use jiff::{SignedDuration, Timestamp};
-use plantrack_store::accounts::{AppUser, Session, ThrottlePolicy};
+use plantrack_store::accounts::{Admission, AppUser, Session, ThrottlePolicy};
 use plantrack_store::{Actor, Store, Stored};
 
 use crate::access::{Principal, Role};
@@ -114,6 +114,7 @@ pub fn principal_of(user: &Stored<AppUser>) -> Principal {
         role,
         department: user.record.department_code.clone(),
         enterprise: user.record.enterprise_uscc.clone(),
+        ip: None,
     }
 }
 
@@ -153,8 +154,12 @@ fn bad_credentials() -> AppError {
     )])
 }
 
-/// Logs in: refuses while the user name or the client address is locked by throttling, verifies the password
-/// (against a dummy hash for unknown users), counts failures, and on success opens a session (audited).
+/// Logs in. The attempt is first counted and checked against the locks of the user name and the client's
+/// address in one step ([`Store::throttle_admit`]), so that parallel attempts cannot slip past the limit while
+/// passwords are being verified: a locked name or address refuses without verifying — the right password too
+/// (audited as `login_locked`). Then the password is verified (against a dummy hash for unknown users); a
+/// failure is audited as `login_failed` and may lock the keys (`lockout`); a success forgets the count and opens
+/// a session (audited as `login`).
 pub async fn login(
     store: &Store,
     username: &str,
@@ -165,10 +170,13 @@ pub async fn login(
     let now = Timestamp::now();
     let policy = ThrottlePolicy::default();
     let keys = throttle_keys(username, client);
-    for key in &keys {
-        if let Some(until) = store.throttle_locked_until(key, now).await? {
-            return Err(locked(until, now));
-        }
+    let typed = crate::audit::clip(username, 64);
+    let who = crate::audit::public_actor(client.ip.as_deref());
+    if let Admission::Locked { until } = store
+        .throttle_admit(&keys, &typed, now, policy, who.clone())
+        .await?
+    {
+        return Err(locked(until, now));
     }
     let user = if username.is_empty() || username.len() > 128 {
         None
@@ -181,12 +189,15 @@ pub async fn login(
     let ok = verify_password(password, phc).await?;
     let user = match user {
         Some(u) if ok && !u.record.disabled => u,
-        _ => {
-            let mut locked_until = None;
-            for key in &keys {
-                let st = store.throttle_failure(key, now, policy).await?;
-                locked_until = locked_until.or(st.locked_until);
-            }
+        other => {
+            let reason = match other {
+                None => "unknown_user",
+                Some(u) if u.record.disabled => "disabled",
+                Some(_) => "wrong_password",
+            };
+            let locked_until = store
+                .throttle_failed(&keys, &typed, reason, now, policy, who)
+                .await?;
             return Err(match locked_until {
                 Some(until) => locked(until, now),
                 None => bad_credentials(),
@@ -213,7 +224,7 @@ pub async fn login(
     Ok(LoggedIn {
         token,
         session,
-        principal: principal_of(&user),
+        principal: principal_of(&user).with_ip(client.ip.clone()),
     })
 }
 
@@ -240,20 +251,40 @@ pub async fn session_principal(store: &Store, token: &str) -> Result<Option<(Ses
     Ok(Some((session, principal_of(&user))))
 }
 
-/// Who an API bearer token authenticates; `None` if unknown, revoked, expired or the user is disabled.
-pub async fn token_principal(store: &Store, token: &str) -> Result<Option<Principal>, AppError> {
-    if !looks_like_secret(token) {
-        return Ok(None);
+/// Who an API bearer token authenticates, calling from `client`; `None` if unknown, revoked, expired or the user
+/// is disabled — each refusal audited as `token_refused` with the token's id when it exists, and the reason.
+pub async fn token_principal(
+    store: &Store,
+    token: &str,
+    client: &ClientInfo,
+) -> Result<Option<Principal>, AppError> {
+    let now = Timestamp::now();
+    let found = if looks_like_secret(token) {
+        store.user_by_api_token(token, now).await?
+    } else {
+        None
+    };
+    if let Some((_, user)) = found {
+        return Ok(Some(principal_of(&user).with_ip(client.ip.clone())));
     }
-    Ok(store
-        .user_by_api_token(token, Timestamp::now())
-        .await?
-        .map(|(_, u)| principal_of(&u)))
+    let known = if looks_like_secret(token) {
+        store.api_token_by_secret(token).await?
+    } else {
+        None
+    };
+    let reason = match &known {
+        None => "unknown",
+        Some(t) if t.revoked => "revoked",
+        Some(t) if t.expires_at.is_some_and(|e| e <= now) => "expired",
+        Some(_) => "user_disabled",
+    };
+    crate::audit::record_token_refused(store, client.ip.as_deref(), known.map(|t| t.id), reason).await?;
+    Ok(None)
 }
 
 /// Ends a session (audited as `logout`).
 pub async fn logout(store: &Store, principal: &Principal, token: &str) -> Result<(), AppError> {
-    let mut tx = store.begin(Actor::user(principal.actor_name())).await?;
+    let mut tx = store.begin(principal.actor()).await?;
     tx.delete_session(token).await?;
     tx.commit().await?;
     Ok(())

@@ -192,7 +192,7 @@ pub async fn load_demo(
                 .into(),
         ));
     }
-    write_demo(store, &Actor::user(principal.actor_name()), seed).await
+    write_demo(store, &principal.actor(), seed).await
 }
 
 async fn write_demo(store: &Store, actor: &Actor, seed: u64) -> Result<DemoSummary, AppError> {

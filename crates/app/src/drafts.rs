@@ -11,7 +11,7 @@
 
 use plantrack_core::plan::Plan;
 use plantrack_store::plans::PlanFile;
-use plantrack_store::{Actor, Store, Stored};
+use plantrack_store::{Store, Stored};
 use plantrack_text::{
     Comparator, DecodeError, DecodedText, DraftOptions, Extraction, decode, default_plan_id,
     draft_plan_toml_with, extract,
@@ -137,7 +137,7 @@ pub async fn accept_draft(
     let source = clean_source(&req.source);
     let embedded = crate::status::embedded_plan_key()?;
     let base = default_plan_id(e);
-    let mut tx = store.begin(Actor::user(who.actor_name())).await?;
+    let mut tx = store.begin(who.actor()).await?;
     // The first free key; the store refuses a taken one again inside this transaction.
     let mut key = None;
     for n in 1..=1000 {
@@ -369,6 +369,7 @@ mod tests {
                 role,
                 department: Some("tongji".into()),
                 enterprise: None,
+                ip: None,
             };
             assert!(matches!(
                 read_document(&p, "text", b"x").await,

@@ -12,7 +12,7 @@ use plantrack_core::qualify::{self, EvaluationReport, Programme, Rules, Uscc};
 use plantrack_core::registry::{self, Built, ENTERPRISE_MASTER_KEYS, EnterpriseYearRow, Kind};
 use plantrack_exchange::Context;
 use plantrack_store::enterprises::{Enterprise, EnterpriseProfile as StoredProfile, EnterpriseYear};
-use plantrack_store::{Actor, ListQuery, Store, Stored, ToParam};
+use plantrack_store::{ListQuery, Store, Stored, ToParam};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -304,7 +304,7 @@ pub async fn upsert(
     }
     let codes = store.org_unit_codes().await?;
     let cx = Context::for_plan(plan, codes, Some(who.actor_name().to_owned()));
-    let mut tx = store.begin(Actor::user(who.actor_name())).await?;
+    let mut tx = store.begin(who.actor()).await?;
     let existing = tx.find_by_key::<Enterprise>(&[uscc.to_param()]).await?;
     let mut base = existing
         .as_ref()

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use plantrack_exchange::{Context, FileInfo, Kind, Parser, Problem, Records};
 use plantrack_store::audit::ImportSummary;
-use plantrack_store::{Actor, Store, Tx, UpsertCounts};
+use plantrack_store::{Store, Tx, UpsertCounts};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -167,7 +167,7 @@ pub async fn import(
         let _ = tx_batches.blocking_send(Message::Done(parser.data_rows()));
     });
 
-    let mut tx = store.begin(Actor::user(principal.actor_name())).await?;
+    let mut tx = store.begin(principal.actor()).await?;
     let mut counts: Vec<(String, UpsertCounts)> = Vec::new();
     while let Some(msg) = rx_batches.recv().await {
         match msg {

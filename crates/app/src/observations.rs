@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use plantrack_core::period::Period;
 use plantrack_core::plan::{DataElementId, DepartmentId, ElementSource, OrgUnitCode, Plan};
 use plantrack_store::observations::Observation;
-use plantrack_store::{Actor, Store, UpsertCounts};
+use plantrack_store::{Store, UpsertCounts};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -297,7 +297,7 @@ async fn write(store: &Store, who: &Principal, rows: &[Observation]) -> Result<U
     if rows.is_empty() {
         return Ok(UpsertCounts::default());
     }
-    let mut tx = store.begin(Actor::user(who.actor_name())).await?;
+    let mut tx = store.begin(who.actor()).await?;
     let counts = tx.upsert_many(rows).await?;
     tx.commit().await?;
     Ok(counts)
@@ -380,6 +380,7 @@ mod tests {
             role: Role::Department,
             department: Some(d.into()),
             enterprise: None,
+            ip: None,
         }
     }
 

@@ -268,7 +268,7 @@ pub struct ListParams {
 }
 
 fn actor(p: &Principal) -> Actor {
-    Actor::user(p.actor_name())
+    p.actor()
 }
 
 async fn list_t<T: Record>(

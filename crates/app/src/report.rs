@@ -19,7 +19,6 @@ use plantrack_report::bulletin::{
     ScoreLine, TargetLine, TaskLine, compare,
 };
 use plantrack_report::png::Rasterizer;
-use plantrack_store::Actor as StoreActor;
 use plantrack_store::supervision::IssuedReport;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -428,7 +427,7 @@ pub async fn issue_report(
     }
     let bulletin = build_bulletin(ctx, principal, period, today, today, options, statuses).await?;
     let snapshot = serde_json::to_string(&bulletin).map_err(AppError::unexpected)?;
-    let mut tx = ctx.store.begin(StoreActor::user(principal.actor_name())).await?;
+    let mut tx = ctx.store.begin(principal.actor()).await?;
     let stored = tx
         .issue_report(
             ctx.plan_key(),

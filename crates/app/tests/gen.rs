@@ -20,6 +20,7 @@ fn admin() -> Principal {
         role: Role::Admin,
         department: None,
         enterprise: None,
+        ip: None,
     }
 }
 

@@ -19,6 +19,7 @@ fn admin() -> Principal {
         role: Role::Admin,
         department: None,
         enterprise: None,
+        ip: None,
     }
 }
 
@@ -189,6 +190,7 @@ async fn the_confirm_step_refuses_a_different_file_and_permissions_hold() {
             role: Role::Leader,
             department: None,
             enterprise: None,
+            ip: None,
         };
         assert!(matches!(
             import(

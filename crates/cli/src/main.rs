@@ -1,6 +1,10 @@
 //! `plantrack`, the binary: parses the command line once into a typed command, then hands it to one
 //! module of `cmd/`. Exit codes: 0 ok, 1 unexpected failure, 2 bad input (nothing was changed).
 
+// Output goes through `cmd::print_out` and `cmd::note`: `println!`/`eprintln!` panic on a closed or full stream
+// (exit 101, after the work was committed).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod cmd;
 
 use std::process::ExitCode;

@@ -118,13 +118,45 @@ impl Default for ThrottlePolicy {
     }
 }
 
-/// A throttling key's state after a failure.
+/// Whether a log-in attempt may have its password checked ([`Store::throttle_admit`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ThrottleState {
-    /// Failures in the current window.
-    pub failures: i64,
-    /// Locked until then, if locked.
-    pub locked_until: Option<Timestamp>,
+pub enum Admission {
+    /// Counted; check the password.
+    Allowed,
+    /// Refused without checking: the user name or the address is locked until then.
+    Locked {
+        /// Until when.
+        until: Timestamp,
+    },
+}
+
+/// Lock `key` from `now` for the policy's lockout and start its count again; audited as `lockout`.
+async fn lock_key(
+    tx: &mut Tx,
+    key: &str,
+    failures: i64,
+    now: Timestamp,
+    policy: ThrottlePolicy,
+) -> Result<Timestamp, StoreError> {
+    let until = now.saturating_add(policy.lockout).unwrap_or(now);
+    let mut st = Stmt::new("update login_throttle set locked_until = ");
+    st.bind(until)
+        .push(", failures = 0, window_started_at = ")
+        .bind(now)
+        .push(", updated_at = ")
+        .bind(now);
+    st.push(" where throttle_key = ").bind(key);
+    st.query(tx.backend()).execute(tx.conn()).await?;
+    let after = serde_json::json!({ "failures": failures, "locked_until": until.as_millisecond() });
+    tx.audit(
+        crate::chain::actions::LOCKOUT,
+        "login_throttle",
+        key,
+        None,
+        Some(after),
+    )
+    .await?;
+    Ok(until)
 }
 
 /// A fresh random secret (32 bytes, hex): session tokens, API tokens, CSRF tokens.
@@ -420,6 +452,16 @@ impl Store {
         Ok(user.filter(|u| !u.record.disabled).map(|u| (t, u)))
     }
 
+    /// The API token whose secret is `token`, whatever its state (revoked, expired): to say why it was refused.
+    pub async fn api_token_by_secret(&self, token: &str) -> Result<Option<ApiToken>, StoreError> {
+        let mut st = Stmt::new(format!(
+            "select {TOKEN_COLUMNS} from api_token where token_hash = "
+        ));
+        st.bind(secret_hash(token));
+        let row = st.query(self.backend()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(token_from_row).transpose()
+    }
+
     /// A user's API tokens, newest first.
     pub async fn api_tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
         let mut st = Stmt::new(format!(
@@ -437,63 +479,154 @@ impl Store {
         rows.iter().map(stored_from_row).collect()
     }
 
-    /// When `key` (`user:NAME`, `ip:ADDR`) is locked, until when.
-    pub async fn throttle_locked_until(
+    /// Admit a log-in attempt before its password is checked, or refuse it as locked: in one transaction over
+    /// every key (`user:NAME`, `ip:ADDR`), so that parallel attempts on several server instances are counted
+    /// one by one. A key that is locked, or that already counted `max_failures` attempts in its window (some may
+    /// still be being checked), refuses — the right password too; a key found at the limit is locked from now
+    /// (audited as `lockout`), and the refusal is audited as `login_locked`. Otherwise the attempt is counted on
+    /// every key as a failure in advance: a successful log-in forgets them ([`Store::throttle_reset`]).
+    ///
+    /// `who` is the actor of the audit events (the public, with the client's address); `username` the name typed.
+    pub async fn throttle_admit(
         &self,
-        key: &str,
-        now: Timestamp,
-    ) -> Result<Option<Timestamp>, StoreError> {
-        let mut st = Stmt::new("select locked_until from login_throttle where throttle_key = ");
-        st.bind(key);
-        let row = st.query(self.backend()).fetch_optional(&self.pool).await?;
-        let until: Option<Timestamp> = match row {
-            Some(r) => get(&r, "locked_until")?,
-            None => None,
-        };
-        Ok(until.filter(|u| *u > now))
-    }
-
-    /// Count a failed log-in for `key`; lock it when the policy says so. Atomic across server instances.
-    pub async fn throttle_failure(
-        &self,
-        key: &str,
+        keys: &[String],
+        username: &str,
         now: Timestamp,
         policy: ThrottlePolicy,
-    ) -> Result<ThrottleState, StoreError> {
+        who: crate::Actor,
+    ) -> Result<Admission, StoreError> {
         let window_start = now.saturating_sub(policy.window).unwrap_or(now);
-        let mut tx = self.begin(crate::Actor::system()).await?;
-        let mut st = Stmt::new(
-            "insert into login_throttle (throttle_key, failures, window_started_at, locked_until, created_at, updated_at) values (",
-        );
-        st.bind(key)
-            .push(", 1, ")
-            .bind(now)
-            .push(", ")
-            .bind(None::<Timestamp>)
-            .push(", $2, $2)");
-        st.push(" on conflict (throttle_key) do update set failures = case when login_throttle.window_started_at < ");
-        st.bind(window_start)
-            .push(" then 1 else login_throttle.failures + 1 end, ");
-        st.push("window_started_at = case when login_throttle.window_started_at < $4 then $2 else login_throttle.window_started_at end, ");
-        st.push("updated_at = $2 returning failures, locked_until");
-        let row = st.query(self.backend()).fetch_one(tx.conn()).await?;
-        let failures: i64 = get(&row, "failures")?;
-        let mut locked_until: Option<Timestamp> = get(&row, "locked_until")?;
-        if failures >= policy.max_failures {
-            let until = now.saturating_add(policy.lockout).unwrap_or(now);
-            let mut st = Stmt::new("update login_throttle set locked_until = ");
-            st.bind(until)
-                .push(", failures = 0, window_started_at = ")
-                .bind(now);
-            st.push(" where throttle_key = ").bind(key);
+        // Always the same order, so that two attempts never wait on each other's keys crosswise.
+        let mut keys: Vec<&String> = keys.iter().collect();
+        keys.sort();
+        keys.dedup();
+        let mut tx = self.begin(who).await?;
+        tx.set_now(now);
+        let mut states = Vec::with_capacity(keys.len());
+        for key in &keys {
+            let mut st = Stmt::new(
+                "insert into login_throttle (throttle_key, failures, window_started_at, locked_until, created_at, updated_at) values (",
+            );
+            st.bind(key.as_str())
+                .push(", 0, ")
+                .bind(now)
+                .push(", ")
+                .bind(None::<Timestamp>)
+                .push(", $2, $2) on conflict (throttle_key) do nothing");
             st.query(self.backend()).execute(tx.conn()).await?;
-            locked_until = Some(until);
+            let mut st = Stmt::new(
+                "select failures, window_started_at, locked_until from login_throttle where throttle_key = ",
+            );
+            st.bind(key.as_str());
+            if self.backend() == crate::Backend::Postgres {
+                st.push(" for update");
+            }
+            let row = st.query(self.backend()).fetch_one(tx.conn()).await?;
+            let started: Timestamp = get(&row, "window_started_at")?;
+            let failures: i64 = if started < window_start {
+                0
+            } else {
+                get(&row, "failures")?
+            };
+            let locked: Option<Timestamp> = get(&row, "locked_until")?;
+            states.push((*key, failures, locked.filter(|u| *u > now)));
+        }
+        let mut refused_until: Option<Timestamp> = None;
+        for (key, failures, locked) in &states {
+            let until = match locked {
+                Some(u) => Some(*u),
+                None if *failures >= policy.max_failures => {
+                    Some(lock_key(&mut tx, key, *failures, now, policy).await?)
+                }
+                None => None,
+            };
+            refused_until = refused_until.max(until);
+        }
+        if let Some(until) = refused_until {
+            let after = serde_json::json!({ "locked_until": until.as_millisecond() });
+            tx.audit(
+                crate::chain::actions::LOGIN_LOCKED,
+                "app_user",
+                username,
+                None,
+                Some(after),
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(Admission::Locked { until });
+        }
+        for (key, failures, _) in &states {
+            let mut st = Stmt::new("update login_throttle set failures = ");
+            st.bind(failures + 1).push(", window_started_at = ");
+            // A window that ended starts again with this attempt.
+            st.push("case when window_started_at < ")
+                .bind(window_start)
+                .push(" then ")
+                .bind(now)
+                .push(" else window_started_at end, updated_at = ")
+                .bind(now)
+                .push(" where throttle_key = ")
+                .bind(key.as_str());
+            st.query(self.backend()).execute(tx.conn()).await?;
         }
         tx.commit().await?;
-        Ok(ThrottleState {
-            failures,
-            locked_until: locked_until.filter(|u| *u > now),
-        })
+        Ok(Admission::Allowed)
+    }
+
+    /// After an admitted attempt failed (wrong password, unknown or disabled user, said by `reason`): audit it as
+    /// `login_failed`, and lock every key whose attempts reached `max_failures` (audited as `lockout`). Returns
+    /// until when the attempt's keys are locked now, if they are.
+    pub async fn throttle_failed(
+        &self,
+        keys: &[String],
+        username: &str,
+        reason: &str,
+        now: Timestamp,
+        policy: ThrottlePolicy,
+        who: crate::Actor,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        let window_start = now.saturating_sub(policy.window).unwrap_or(now);
+        let mut keys: Vec<&String> = keys.iter().collect();
+        keys.sort();
+        keys.dedup();
+        let mut tx = self.begin(who).await?;
+        tx.set_now(now);
+        let after = serde_json::json!({ "reason": reason });
+        tx.audit(
+            crate::chain::actions::LOGIN_FAILED,
+            "app_user",
+            username,
+            None,
+            Some(after),
+        )
+        .await?;
+        let mut locked_until: Option<Timestamp> = None;
+        for key in keys {
+            let mut st = Stmt::new(
+                "select failures, window_started_at, locked_until from login_throttle where throttle_key = ",
+            );
+            st.bind(key.as_str());
+            if self.backend() == crate::Backend::Postgres {
+                st.push(" for update");
+            }
+            let Some(row) = st.query(self.backend()).fetch_optional(tx.conn()).await? else {
+                continue;
+            };
+            let started: Timestamp = get(&row, "window_started_at")?;
+            let failures: i64 = get(&row, "failures")?;
+            let locked: Option<Timestamp> =
+                get::<Option<Timestamp>>(&row, "locked_until")?.filter(|u| *u > now);
+            let until = match locked {
+                Some(u) => Some(u),
+                None if started >= window_start && failures >= policy.max_failures => {
+                    Some(lock_key(&mut tx, key, failures, now, policy).await?)
+                }
+                None => None,
+            };
+            locked_until = locked_until.max(until);
+        }
+        tx.commit().await?;
+        Ok(locked_until)
     }
 
     /// Forget the failures of `key` (after a successful log-in).

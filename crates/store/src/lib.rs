@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod chain;
 pub mod derive;
 pub mod enterprises;
 mod error;
@@ -109,10 +110,10 @@ pub fn migrations(backend: Backend) -> Vec<Migration> {
     use sqlx::SqlSafeStr;
     match backend {
         Backend::Sqlite => {
-            migrations!("sqlite": 1 "registries", 2 "supervision", 3 "award_rank", 4 "drop_year_index", 5 "plan_draft")
+            migrations!("sqlite": 1 "registries", 2 "supervision", 3 "award_rank", 4 "drop_year_index", 5 "plan_draft", 6 "audit_chain")
         }
         Backend::Postgres => {
-            migrations!("postgres": 1 "registries", 2 "supervision", 3 "award_rank", 4 "drop_year_index", 5 "plan_draft")
+            migrations!("postgres": 1 "registries", 2 "supervision", 3 "award_rank", 4 "drop_year_index", 5 "plan_draft", 6 "audit_chain")
         }
     }
 }
@@ -275,6 +276,7 @@ impl Store {
     async fn migrate(&self) -> Result<(), StoreError> {
         let migrator = Migrator::with_migrations(migrations(self.backend));
         migrator.run(&self.pool).await?;
+        chain::chain_legacy(self).await?;
         Ok(())
     }
 

@@ -5,7 +5,6 @@
 use jiff::Timestamp;
 use sqlx::{Any, AnyConnection, Transaction};
 
-use crate::sql::Stmt;
 use crate::{Backend, StoreError};
 
 /// Who acts: a user name (or `system`, `import`, `demo`) and, for web requests, the client address.
@@ -48,6 +47,8 @@ pub struct Tx {
     /// natural key imported since: a key whose hash is absent is certainly new, so only the others are looked
     /// up (a first import of a million rows then makes no lookups). Cleared by any other write to a record.
     pub(crate) fresh: std::collections::HashMap<&'static str, std::collections::HashSet<u64>>,
+    /// Audit events queued for the chain, appended at commit (crate::chain).
+    pub(crate) pending: Vec<crate::chain::Pending>,
 }
 
 impl std::fmt::Debug for Tx {
@@ -70,6 +71,7 @@ impl Tx {
             now,
             backend,
             fresh: std::collections::HashMap::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -97,8 +99,9 @@ impl Tx {
         &mut self.inner
     }
 
-    /// Make every write of this unit visible at once.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    /// Make every write of this unit visible at once, its audit events appended to the chain first.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.flush_audit().await?;
         self.inner.commit().await?;
         Ok(())
     }
@@ -109,8 +112,9 @@ impl Tx {
         Ok(())
     }
 
-    /// Append an audit event (who = this unit's actor, when = its instant). Store writes call this
-    /// themselves; use cases call it for actions that are not row changes (log-in, report issued …).
+    /// Append an audit event (who = this unit's actor, when = its instant) to the chain, at commit. Store writes
+    /// call this themselves; use cases call it for actions that are not row changes (log-in, report issued …).
+    /// The JSON is stored in canonical form (crate::chain::canonical_json).
     pub async fn audit(
         &mut self,
         action: &str,
@@ -119,23 +123,19 @@ impl Tx {
         before: Option<serde_json::Value>,
         after: Option<serde_json::Value>,
     ) -> Result<(), StoreError> {
-        let mut st = Stmt::new(
-            "insert into audit_event (created_at, actor, ip, action, entity, entity_id, before_json, after_json) values (",
-        );
-        st.bind(self.now)
-            .push(", ")
-            .bind(&self.actor.name)
-            .push(", ")
-            .bind(&self.actor.ip);
-        st.push(", ")
-            .bind(action)
-            .push(", ")
-            .bind(entity)
-            .push(", ")
-            .bind(entity_id);
-        st.push(", ").bind(before.map(|v| v.to_string()));
-        st.push(", ").bind(after.map(|v| v.to_string())).push(")");
-        st.query(self.backend()).execute(self.conn()).await?;
+        self.pending.push(crate::chain::Pending {
+            at_ms: self.now.as_millisecond(),
+            actor: self.actor.name.clone(),
+            ip: self.actor.ip.clone(),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: entity_id.to_owned(),
+            before: before.as_ref().map(crate::chain::canonical_json),
+            after: after.as_ref().map(crate::chain::canonical_json),
+        });
+        if self.pending.len() > crate::chain::EARLY_FLUSH {
+            self.flush_audit().await?;
+        }
         Ok(())
     }
 }

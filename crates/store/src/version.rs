@@ -4,8 +4,9 @@
 //!
 //! - **SQLite**: writers are serialised (`begin immediate`) and every write appends to `audit_event` in the
 //!   same transaction, whose key is `autoincrement` (never reused). So `max(audit_event_id)` grows exactly in
-//!   commit order: equal maxima mean equal committed data. Events of accounts (`app_user`: sign-in, sign-out,
-//!   user changes; `api_token`) are left out: nothing cached depends on them, and on a province-sized store
+//!   commit order: equal maxima mean equal committed data (the chain gives each event the next id under the
+//!   head's lock, crate::chain). Events of accounts (`app_user`: sign-in, sign-out, failed log-ins, user changes;
+//!   `api_token`; `login_throttle`), refused requests (`request`) and chain checks (`audit_chain`) are left out: nothing cached depends on them, and on a province-sized store
 //!   every sign-in would otherwise throw away a status table that takes seconds to rebuild. The newest other
 //!   event is found by walking the key downwards (`order by … desc limit 1`), which stops at once unless a long
 //!   run of account events came last.
@@ -26,7 +27,7 @@ impl Store {
         let sql = match self.backend {
             Backend::Sqlite => {
                 "select cast(coalesce((select audit_event_id from audit_event \
-                 where entity not in ('app_user', 'api_token') \
+                 where entity not in ('app_user', 'api_token', 'login_throttle', 'request', 'audit_chain') \
                  order by audit_event_id desc limit 1), 0) as text) as v"
             }
             Backend::Postgres => "select cast(pg_current_snapshot() as text) as v",

@@ -15,6 +15,7 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::{HeaderMap, Method, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use plantrack_app::audit::RecordedCheck;
 use plantrack_app::auth::{self, ClientInfo};
 use plantrack_app::clock::Clock;
 use plantrack_app::{AppError, Principal};
@@ -66,6 +67,8 @@ pub struct Ctx {
     pub pre_csrf: Option<String>,
     /// Where "today" comes from (the demo store is seen on the day its supervision history ends).
     pub clock: Clock,
+    /// For admins: the latest check of the audit chain, when it found the chain broken (a banner on every page).
+    pub chain_alarm: Option<RecordedCheck>,
 }
 
 impl Ctx {
@@ -89,6 +92,7 @@ impl Ctx {
             flash: None,
             pre_csrf: None,
             clock: Clock::System,
+            chain_alarm: None,
         }
     }
 }
@@ -241,6 +245,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         flash: cookie(&parts.headers, FLASH_COOKIE).map(str::to_owned),
         pre_csrf: cookie(&parts.headers, PRE_CSRF_COOKIE).map(str::to_owned),
         clock: state.config().clock,
+        chain_alarm: None,
     };
     let fail = |ctx: &Ctx, err: AppError| -> Response {
         if api {
@@ -258,7 +263,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(|t| t.trim().to_owned());
     if let Some(token) = bearer {
-        match auth::token_principal(state.store(), &token).await {
+        match auth::token_principal(state.store(), &token, &ctx.client).await {
             Ok(Some(p)) => {
                 ctx.principal = p;
                 ctx.auth = AuthVia::Bearer;
@@ -269,7 +274,8 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned) {
         match auth::session_principal(state.store(), &token).await {
             Ok(Some((session, p))) => {
-                ctx.principal = p;
+                // Every change this request makes is audited with the client's address.
+                ctx.principal = p.with_ip(ctx.client.ip.clone());
                 ctx.auth = AuthVia::Session {
                     token,
                     csrf: session.csrf_token,
@@ -284,6 +290,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let body = if is_unsafe(&parts.method) {
         if cross_site(&parts.headers) {
             tracing::warn!(path, "cross-site request refused");
+            audit_refusal(&state, &ctx, &parts.method, &path, 403).await;
             return fail(&ctx, AppError::Forbidden);
         }
         let limit = body_limit(&state, &path);
@@ -330,6 +337,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             && (expected.is_empty() || !token.is_some_and(|t| constant_time_eq(&t, &expected)))
         {
             tracing::warn!(path, "missing or wrong CSRF token");
+            audit_refusal(&state, &ctx, &parts.method, &path, 403).await;
             return fail(&ctx, AppError::Forbidden);
         }
         Body::from(bytes)
@@ -337,9 +345,19 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         body
     };
 
+    if ctx.principal.role() == Some(plantrack_app::Role::Admin) {
+        ctx.chain_alarm = state.chain_alarm().await;
+    }
     let had_flash = ctx.flash.is_some();
+    let method = parts.method.clone();
     parts.extensions.insert(ctx.clone());
     let mut resp = next.run(Request::from_parts(parts, body)).await;
+    // A write refused for want of a sign-in or a permission is a security event (the log-in endpoints audit
+    // their own failures).
+    let status = resp.status().as_u16();
+    if is_unsafe(&method) && matches!(status, 401 | 403) && !is_login(&method, &path) {
+        audit_refusal(&state, &ctx, &method, &path, status).await;
+    }
     if is_refusal(&resp) {
         resp = refusal(&ctx, api, resp).await;
     }
@@ -353,6 +371,27 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     security_headers(h, &path);
     resp
+}
+
+/// The log-in endpoints, which audit their failures themselves (`login_failed`, `login_locked`).
+fn is_login(method: &Method, path: &str) -> bool {
+    *method == Method::POST && (path == "/login" || path == "/api/v1/session")
+}
+
+/// Audit a refused write (`access_denied`); a failure to write the event is logged, the refusal stands.
+async fn audit_refusal(state: &AppState, ctx: &Ctx, method: &Method, path: &str, status: u16) {
+    if let Err(e) = plantrack_app::audit::record_access_denied(
+        state.store(),
+        &ctx.principal,
+        ctx.client.ip.as_deref(),
+        method.as_str(),
+        path,
+        status,
+    )
+    .await
+    {
+        tracing::error!(error = %e, path, "could not audit a refused request");
+    }
 }
 
 /// A client error produced by the router or an extractor (a malformed path, query or body), recognised by its

@@ -134,6 +134,8 @@ pub struct Chrome {
     pub flash: Option<&'static str>,
     /// Which day the supervision pages show, when it is not today (the demo's, or fixed by `--today`).
     pub clock_note: Option<String>,
+    /// For admins: the audit chain was found broken (the message, already translated).
+    pub chain_alarm: Option<String>,
 }
 
 /// Catalog key of a role's name.
@@ -230,6 +232,22 @@ impl Chrome {
                     "clock.fixed"
                 };
                 tr.t(key).replace("{day}", &day.to_string())
+            }),
+            chain_alarm: ctx.chain_alarm.as_ref().map(|c| {
+                let message = match ctx.lang {
+                    crate::i18n::Lang::Zh => c.message_zh.clone(),
+                    crate::i18n::Lang::En => c.message_en.clone(),
+                };
+                let at = jiff::Timestamp::from_millisecond(c.at_ms)
+                    .map(|t| {
+                        t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                            .strftime("%Y-%m-%d %H:%M")
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                tr.t("audit.chain_alarm")
+                    .replace("{message}", &message.unwrap_or_default())
+                    .replace("{at}", &at)
             }),
             flash: ctx
                 .flash

@@ -28,6 +28,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use plantrack_app::AppError;
+use plantrack_app::audit::RecordedCheck;
 pub use plantrack_app::clock::Clock;
 use plantrack_core::period::Period;
 use plantrack_core::plan::OrgUnitCode;
@@ -69,7 +70,12 @@ struct Inner {
     store: Store,
     config: WebConfig,
     cache: Cache,
+    /// The latest recorded check of the audit chain and when it was read (re-read after [`CHAIN_CHECK_TTL`]).
+    chain_check: tokio::sync::Mutex<Option<(std::time::Instant, Option<RecordedCheck>)>>,
 }
+
+/// How long the latest recorded chain check is kept before it is read from the store again.
+const CHAIN_CHECK_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// What every handler shares: the store, the settings and the data-version cache. Cheap to clone.
 #[derive(Clone)]
@@ -85,6 +91,7 @@ impl AppState {
                 store,
                 config,
                 cache: Cache::default(),
+                chain_check: tokio::sync::Mutex::new(None),
             }),
         }
     }
@@ -97,6 +104,27 @@ impl AppState {
     /// The settings.
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
+    }
+
+    /// The latest recorded check of the audit chain when it found the chain broken (for the admins' banner),
+    /// read from the store at most every 30 seconds — the check may have been made by another instance.
+    pub async fn chain_alarm(&self) -> Option<RecordedCheck> {
+        let mut slot = self.inner.chain_check.lock().await;
+        let fresh = slot
+            .as_ref()
+            .is_some_and(|(at, _)| at.elapsed() < CHAIN_CHECK_TTL);
+        if !fresh {
+            match plantrack_app::audit::latest_check(&self.inner.store).await {
+                Ok(c) => *slot = Some((std::time::Instant::now(), c)),
+                Err(e) => tracing::warn!(error = %e, "reading the latest audit chain check failed"),
+            }
+        }
+        slot.as_ref().and_then(|(_, c)| c.clone()).filter(|c| !c.intact)
+    }
+
+    /// Forget the cached chain check (after a new one was recorded).
+    pub async fn forget_chain_check(&self) {
+        *self.inner.chain_check.lock().await = None;
     }
 
     /// The cache generation of the current data version (one small query).

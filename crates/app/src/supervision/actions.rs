@@ -34,7 +34,7 @@ pub struct StepDone {
 }
 
 fn store_actor(principal: &Principal) -> StoreActor {
-    StoreActor::user(principal.actor_name())
+    principal.actor()
 }
 
 /// The permission the app requires for an action on an item led by `lead` with co-departments `co`; the engine

@@ -49,6 +49,7 @@ fn user(name: &str, role: Role, department: Option<&str>) -> Principal {
         role,
         department: department.map(str::to_owned),
         enterprise: None,
+        ip: None,
     }
 }
 

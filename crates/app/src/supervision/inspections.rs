@@ -6,7 +6,6 @@ use jiff::civil::{Date, DateTime};
 use plantrack_core::supervise::{
     Action, Command, Finding, InspectionDraft, InspectionRound, InspectionSummary, ItemId, SupervisedItem,
 };
-use plantrack_store::Actor as StoreActor;
 use plantrack_store::supervision::StoredInspection;
 use serde::Serialize;
 
@@ -141,7 +140,7 @@ pub async fn create_inspection(
     }
     let round = InspectionRound::new(draft).map_err(|e| engine_error(&e))?;
     let new_items = rectification_items(ctx, &round, round.findings(), &actor, at)?;
-    let mut tx = ctx.store.begin(StoreActor::user(principal.actor_name())).await?;
+    let mut tx = ctx.store.begin(principal.actor()).await?;
     let stored = tx.insert_inspection(ctx.plan_key(), &round).await?;
     for item in &new_items {
         tx.register_item(ctx.plan_key(), item).await?;
@@ -182,7 +181,7 @@ pub async fn add_finding(
     }
     let round = InspectionRound::new(draft).map_err(|e| engine_error(&e))?;
     let new_items = rectification_items(ctx, &round, std::slice::from_ref(&finding), &actor, at)?;
-    let mut tx = ctx.store.begin(StoreActor::user(principal.actor_name())).await?;
+    let mut tx = ctx.store.begin(principal.actor()).await?;
     let stored = tx
         .update_inspection(ctx.plan_key(), &round, expected_version)
         .await?;

@@ -263,6 +263,7 @@ pub async fn send_reminders(
             role,
             department: user.record.department_code.clone(),
             enterprise: user.record.enterprise_uscc.clone(),
+            ip: None,
         };
         let Ok(lines) = inbox_lines(ctx, &principal, &items, today).await else {
             continue;

@@ -125,7 +125,7 @@ pub async fn file_appeal(
     let appeal = ledger
         .file_appeal(entry, &actor, at, reason)
         .map_err(|e| engine_error(&e))?;
-    let mut tx = ctx.store.begin(StoreActor::user(principal.actor_name())).await?;
+    let mut tx = ctx.store.begin(principal.actor()).await?;
     tx.insert_appeal(ctx.plan_key(), &appeal)
         .await
         .map_err(conflict_as_taken)?;
@@ -158,7 +158,7 @@ pub async fn decide_appeal(
         .decide_appeal(appeal, &actor, at, accept, reason)
         .map_err(|e| engine_error(&e))?;
     let decided = ledger.appeals()[index].clone();
-    let mut tx = ctx.store.begin(StoreActor::user(principal.actor_name())).await?;
+    let mut tx = ctx.store.begin(principal.actor()).await?;
     if let Some(r) = reversal {
         tx.append_score_entries(ctx.plan_key(), &[r]).await?;
     }

@@ -11,7 +11,6 @@ use plantrack_core::supervise::{
     LightAssessment, ProgressReport, Reminder, ScheduleLight, SlotStatus, State, SupervisedItem, Transition,
     assess_schedule, freshness_by_department,
 };
-use plantrack_store::Actor as StoreActor;
 use plantrack_store::supervision::AttachmentMeta;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -355,7 +354,7 @@ pub async fn inbox(ctx: Ctx<'_>, principal: &Principal, today: Date) -> Result<V
 /// Marks inbox lines read for the caller.
 pub async fn mark_read(ctx: Ctx<'_>, principal: &Principal, keys: &[String]) -> Result<(), AppError> {
     principal.require(&Permission::ViewInternal)?;
-    let mut tx = ctx.store.begin(StoreActor::user(principal.actor_name())).await?;
+    let mut tx = ctx.store.begin(principal.actor()).await?;
     tx.mark_reminders_read(principal.actor_name(), keys).await?;
     tx.commit().await?;
     Ok(())

@@ -24,6 +24,6 @@ pub fn run(args: &BackupArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
             other => anyhow::Error::new(other),
         })
     })?;
-    eprintln!("已备份 backup written: {}", args.file.display());
+    super::note(&format!("已备份 backup written: {}", args.file.display()));
     Ok(ExitCode::SUCCESS)
 }

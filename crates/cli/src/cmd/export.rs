@@ -32,6 +32,6 @@ pub fn run(args: &ExportArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
     })?;
     std::fs::write(&args.output, bytes)
         .map_err(|e| BadInput(format!("{}: 无法写入 / cannot write: {e}", args.output.display())))?;
-    eprintln!("已导出 exported: {}", args.output.display());
+    super::note(&format!("已导出 exported: {}", args.output.display()));
     Ok(ExitCode::SUCCESS)
 }

@@ -148,10 +148,10 @@ fn print_text(report: &ImportReport, file: &std::path::Path, out: &mut impl Writ
                 report.problems_total as usize - MAX_PRINTED
             )?;
         }
-        eprintln!(
+        super::note(&format!(
             "plantrack: {shown}: {} 处错误,未导入 / {} problems, nothing imported",
             report.problems_total, report.problems_total
-        );
+        ));
         return Ok(());
     }
     let verb = if report.dry_run {

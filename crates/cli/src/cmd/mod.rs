@@ -82,6 +82,7 @@ pub fn cli_principal() -> plantrack_app::Principal {
         role: plantrack_app::Role::Admin,
         department: None,
         enterprise: None,
+        ip: None,
     }
 }
 
@@ -143,6 +144,9 @@ pub enum Command {
     Restore(restore::RestoreArgs),
     /// The periodic supervision report (督导检查通报) of a period, as .docx or .xlsx.
     Report(report::ReportArgs),
+    /// Check the audit log's hash chain (审计链核验).
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Mail the day's reminders (催办) to the configured users (off unless the mail settings enable it).
     Remind(remind::RemindArgs),
 }
@@ -155,6 +159,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(a) => extract::run(&a),
         Command::Report(a) => report::run(&a, &cli.store),
         Command::Remind(a) => remind::run(&a, &cli.store),
+        Command::Audit(c) => audit::run(&c, &cli.store),
         Command::Demo(a) => demo::run(&a, &cli.store),
         Command::Gen(a) => generate::run(&a),
         Command::Serve(a) => serve::run(&a, &cli.store),
@@ -166,6 +171,53 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup(a) => backup::run(&a, &cli.store),
         Command::Restore(a) => restore::run(&a, &cli.store),
     }
+}
+
+/// Write `text` to standard output and flush it. A closed pipe or a full disk is an error returned to the caller
+/// (`println!` would panic, exit 101, after the command's work was committed).
+pub fn print_out(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// A diagnostic line on standard error. If standard error itself cannot be written there is nowhere left to
+/// report that, and the command's result must not change because of it (`eprintln!` would panic).
+pub fn note(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// What a command must show before its work is committed (a new token, the user it created) could not be
+/// written: the work is rolled back. Deliberately no `source`: a closed pipe here is a failure, not the quiet
+/// end of a listing piped into `head` (see [`report_error`]).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{what}无法写到标准输出，未保存 / {what_en} could not be written to standard output and was not kept: {reason}"
+)]
+pub struct NotShown {
+    /// What, in Chinese.
+    pub what: &'static str,
+    /// What, in English.
+    pub what_en: &'static str,
+    /// The output error.
+    pub reason: String,
+}
+
+/// [`print_out`] for a use case that shows something before committing: an output error becomes [`NotShown`].
+pub fn show_before_commit(
+    text: &str,
+    what: &'static str,
+    what_en: &'static str,
+) -> Result<(), plantrack_app::AppError> {
+    print_out(text).map_err(|e| {
+        plantrack_app::AppError::Unexpected(Box::new(NotShown {
+            what,
+            what_en,
+            reason: e.to_string(),
+        }))
+    })
 }
 
 /// Errors that are the user's input, not our fault: reported without a backtrace, exit code 2.
@@ -193,7 +245,7 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     }) {
         return ExitCode::SUCCESS;
     }
-    eprintln!("plantrack: {err:#}");
+    note(&format!("plantrack: {err:#}"));
     if err.chain().any(|c| c.downcast_ref::<BadInput>().is_some()) {
         ExitCode::from(2)
     } else {
@@ -201,6 +253,7 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     }
 }
 
+pub mod audit;
 pub mod backup;
 pub mod demo;
 pub mod evaluate;

@@ -59,14 +59,14 @@ pub fn run(args: &RemindArgs, store_args: &StoreArgs) -> anyhow::Result<ExitCode
         out
     })?;
     if !settings.enabled {
-        eprintln!("邮件提醒未启用（enabled = false）/ mail reminders are off (enabled = false)");
+        super::note("邮件提醒未启用（enabled = false）/ mail reminders are off (enabled = false)");
     }
-    eprintln!(
+    super::note(&format!(
         "已发送 {} 封，{} 条提醒 / sent {} mails with {} reminders",
         summary.mails, summary.reminders, summary.mails, summary.reminders
-    );
+    ));
     for (user, why) in &summary.failed {
-        eprintln!("  {user}: {why}");
+        super::note(&format!("  {user}: {why}"));
     }
     Ok(if summary.failed.is_empty() {
         ExitCode::SUCCESS

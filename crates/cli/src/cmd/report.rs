@@ -107,10 +107,10 @@ pub fn run(args: &ReportArgs, store_args: &StoreArgs) -> anyhow::Result<ExitCode
             let issued = issue_report(ctx, &operator, period, &options, statuses, clock.now())
                 .await
                 .map_err(app_error)?;
-            eprintln!(
+            super::note(&format!(
                 "已印发第 {} 号通报，数据已冻结 / issued report no. {}, figures frozen (sha256 {})",
                 issued.report_no, issued.report_no, issued.sha256
-            );
+            ));
             issued.bulletin
         } else {
             build_bulletin(
@@ -131,10 +131,10 @@ pub fn run(args: &ReportArgs, store_args: &StoreArgs) -> anyhow::Result<ExitCode
     })?;
     std::fs::write(&args.output, &bytes)
         .map_err(|e| BadInput(format!("{}: 无法写入 / cannot write: {e}", args.output.display())))?;
-    eprintln!(
+    super::note(&format!(
         "已生成 / written: {} ({} bytes)",
         args.output.display(),
         bytes.len()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }

@@ -36,10 +36,10 @@ pub fn run(args: &RestoreArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
         })
     })?;
     let rows: u64 = summary.rows.values().sum();
-    eprintln!(
+    super::note(&format!(
         "已恢复 restored {rows} 行 rows from {} ({} 张表 tables)",
         args.file.display(),
         summary.rows.len()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }

@@ -63,6 +63,7 @@ pub fn run(args: &ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
         if let Some(settings) = mail {
             tokio::spawn(mail_reminders(store.clone(), settings));
         }
+        tokio::spawn(chain_checks(store.clone()));
         if args.demo {
             tracing::info!("--demo: loading the demo district");
         }
@@ -74,10 +75,12 @@ pub fn run(args: &ServeArgs, store: &StoreArgs) -> anyhow::Result<ExitCode> {
             ))
         })?;
         let local = listener.local_addr()?;
-        eprintln!("plantrack: http://{local}/  (Ctrl-C 停止 / to stop)");
+        super::note(&format!("plantrack: http://{local}/  (Ctrl-C 停止 / to stop)"));
         let clock = plantrack_app::clock::Clock::for_store(&store, today).await?;
         if let Some(day) = clock.fixed_day() {
-            eprintln!("plantrack: 督办页面按 {day} 显示 / supervision pages show {day} (--today to change)");
+            super::note(&format!(
+                "plantrack: 督办页面按 {day} 显示 / supervision pages show {day} (--today to change)"
+            ));
         }
         let config = WebConfig {
             clock,
@@ -119,9 +122,23 @@ async fn demo_on_first_run(store: &plantrack_store::Store, force: bool) -> anyho
     };
     if let Some(s) = summary {
         let rows: u64 = s.counts.iter().map(|(_, c)| c.inserted + c.updated).sum();
-        eprintln!("plantrack: 已写入演示数据（合成，非真实统计）/ demo data loaded (synthetic): {rows} rows");
+        super::note(&format!(
+            "plantrack: 已写入演示数据（合成，非真实统计）/ demo data loaded (synthetic): {rows} rows"
+        ));
     }
     Ok(())
+}
+
+/// At start and then every day: check the audit chain and record the result (`chain_check`), which the admins'
+/// pages show when the chain is broken; a broken chain or a failed check is logged as an error.
+async fn chain_checks(store: plantrack_store::Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = plantrack_app::audit::check_and_record(&store).await {
+            tracing::error!(error = %e, "the daily audit chain check failed");
+        }
+    }
 }
 
 /// Every hour: mail the day's reminders not mailed yet (the receipts in the store keep it to once a day).

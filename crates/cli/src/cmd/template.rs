@@ -25,10 +25,10 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<ExitCode> {
     let bytes = plantrack_app::export::template_file(args.kind).map_err(app_error)?;
     std::fs::write(&args.output, bytes)
         .map_err(|e| BadInput(format!("{}: 无法写入 / cannot write: {e}", args.output.display())))?;
-    eprintln!(
+    super::note(&format!(
         "已写入模板 template written: {} ({})",
         args.output.display(),
         args.kind.name_zh()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use plantrack_app::Principal;
 use plantrack_app::accounts;
 
-use super::{StoreArgs, app_error, runtime};
+use super::{StoreArgs, app_error, runtime, show_before_commit};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum TokenCommand {
@@ -28,10 +28,12 @@ pub fn run(cmd: TokenCommand, store: &StoreArgs) -> anyhow::Result<ExitCode> {
     let rt = runtime()?;
     rt.block_on(async {
         let store = store.open().await?;
-        let (token, _) = accounts::create_token(&store, &Principal::system(), &a.name, &a.label)
-            .await
-            .map_err(app_error)?;
-        println!("{token}");
+        // Shown before it is committed: a token that could not be printed is not kept (nobody could use it).
+        accounts::create_token_then(&store, &Principal::system(), &a.name, &a.label, |token| {
+            show_before_commit(&format!("{token}\n"), "令牌", "the token")
+        })
+        .await
+        .map_err(app_error)?;
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -8,7 +8,7 @@ use plantrack_app::accounts::{self, NewUser};
 use plantrack_app::auth::Password;
 use plantrack_app::{Principal, Role};
 
-use super::{BadInput, StoreArgs, app_error, runtime};
+use super::{BadInput, StoreArgs, app_error, runtime, show_before_commit};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum UserCommand {
@@ -51,7 +51,8 @@ pub fn run(cmd: UserCommand, store: &StoreArgs) -> anyhow::Result<ExitCode> {
         let plan = plantrack_app::plan::current_plan(&store)
             .await
             .map_err(app_error)?;
-        let user = accounts::add_user(
+        // Confirmed before it is committed: a user whose creation could not be reported is not kept.
+        accounts::add_user_then(
             &store,
             &Principal::system(),
             &plan,
@@ -63,10 +64,16 @@ pub fn run(cmd: UserCommand, store: &StoreArgs) -> anyhow::Result<ExitCode> {
                 enterprise: a.enterprise,
                 password: Password::new(password),
             },
+            |user| {
+                show_before_commit(
+                    &format!("{} ({})\n", user.username, user.role),
+                    "新用户",
+                    "the new user",
+                )
+            },
         )
         .await
         .map_err(app_error)?;
-        println!("{} ({})", user.username, user.role);
         Ok(ExitCode::SUCCESS)
     })
 }

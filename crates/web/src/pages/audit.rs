@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use plantrack_app::AppError;
-use plantrack_app::Permission;
+use plantrack_app::{Permission, Role};
 use plantrack_store::audit::{AuditEvent, AuditQuery};
 use serde::Deserialize;
 
@@ -100,6 +100,8 @@ struct AuditPage {
     page: i64,
     pages: i64,
     query: String,
+    /// For admins: the chain check's banner (intact, text).
+    chain: Option<(bool, String)>,
 }
 
 const PAGE_SIZE: i64 = 50;
@@ -108,6 +110,11 @@ const PAGE_SIZE: i64 = 50;
 pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<AuditFilter>) -> PageResult {
     ctx.principal.require(&Permission::ViewAudit).or_page(&ctx)?;
     let q = to_query(&f, PAGE_SIZE).or_page(&ctx)?;
+    let chain = if ctx.principal.role() == Some(Role::Admin) {
+        Some(chain_banner(&state, &ctx).await.or_page(&ctx)?)
+    } else {
+        None
+    };
     let page = state.store().audit_events(&q).await.or_page(&ctx)?;
     let tz = jiff::tz::TimeZone::system();
     let events = page
@@ -140,7 +147,43 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Audit
         f,
         events,
         query,
+        chain,
     }))
+}
+
+/// Check the whole chain now and say the result. A break that the latest recorded check does not know yet is
+/// recorded, so that the admins' other pages (and other instances) show it too.
+async fn chain_banner(state: &AppState, ctx: &Ctx) -> Result<(bool, String), AppError> {
+    let report = plantrack_app::audit::verify(state.store(), &ctx.principal, None).await?;
+    let tr = crate::i18n::Tr::new(ctx.lang);
+    let Some(b) = &report.broken else {
+        let text = match (report.head_id, &report.head_hash) {
+            (Some(head), Some(hash)) => tr
+                .t("audit.chain_intact")
+                .replace("{n}", &report.verified.to_string())
+                .replace("{head}", &head.to_string())
+                .replace("{hash}", hash),
+            _ => tr.t("audit.chain_empty").to_owned(),
+        };
+        return Ok((true, text));
+    };
+    let known = plantrack_app::audit::latest_check(state.store())
+        .await?
+        .is_some_and(|c| !c.intact && c.broken_id == Some(b.id));
+    if !known {
+        plantrack_app::audit::record_check(state.store(), &report).await?;
+        state.forget_chain_check().await;
+    }
+    let message = match ctx.lang {
+        crate::i18n::Lang::Zh => b.message_zh(),
+        crate::i18n::Lang::En => b.message_en(),
+    };
+    Ok((
+        false,
+        tr.t("audit.chain_broken")
+            .replace("{message}", &message)
+            .replace("{n}", &report.verified.to_string()),
+    ))
 }
 
 #[cfg(test)]
