@@ -13,7 +13,10 @@ pub mod plan_draft;
 pub mod structure;
 
 pub use decode::{DecodeError, DecodedText, SourceEncoding, decode};
-pub use extract::{Comparator, DeadlineSource, ExtractedTarget, Extraction, ExtractionJson, extract};
+pub use extract::{
+    Comparator, DeadlineSource, Evidence, ExtractedTarget, Extraction, ExtractionJson, Firmness, Recurrence,
+    ValueRange, extract,
+};
 pub use indicators::{KnownIndicator, recognise};
 pub use normalize::{NormalizedText, OffsetMap, normalize};
 pub use numbers::{Bound, Quantity, parse_quantity};
