@@ -51,17 +51,15 @@ async fn extract_blocking(text: String) -> Result<(String, Extraction), AppError
     .map_err(AppError::unexpected)
 }
 
-/// Reads a document: UTF-8 (with or without BOM), UTF-16 with a BOM, or GBK/GB18030; empty, blank, binary,
-/// undecodable input is refused with the reason (`field` names the form field the bytes came from).
+/// Reads a document: .docx, .pdf with text, .ofd, a web page, or plain text in UTF-8 (with or without BOM), UTF-16
+/// with a BOM, or GBK/GB18030 (`plantrack_text::decode`); empty, blank, binary, undecodable input, old .doc/.wps
+/// files and scanned PDFs are refused with the reason (`field` names the form field the bytes came from).
 pub async fn read_document(who: &Principal, field: &str, bytes: &[u8]) -> Result<ReadDocument, AppError> {
     who.require(&Permission::ManagePlans)?;
     let decoded = decode(bytes).map_err(|e| decode_error(field, &e))?;
     let (text, extraction) = extract_blocking(decoded.text).await?;
     Ok(ReadDocument {
-        decoded: DecodedText {
-            text,
-            encoding: decoded.encoding,
-        },
+        decoded: DecodedText { text, ..decoded },
         extraction,
     })
 }

@@ -248,3 +248,32 @@ fn the_toml_drafts_of_the_development_texts_pass_plan_check() {
         plantrack().args(["plan", "check"]).arg(&path).assert().success();
     }
 }
+
+#[test]
+fn documents_are_read_by_content_and_old_word_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, value) in [
+        ("plan.docx", "50"),
+        ("plan.pdf", "50"),
+        ("dongtou-plan.ofd", "160"),
+        ("dongtou-page.html", "160"),
+    ] {
+        // A misleading name: the content decides.
+        let path = dir.path().join(format!("{file}.txt"));
+        std::fs::copy(fixture(&format!("documents/{file}")), &path).unwrap();
+        let v = extract_json(&path);
+        let targets = v["targets"].as_array().unwrap();
+        assert!(targets.iter().any(|t| t["value"] == value), "{file}: {v}");
+    }
+    for (file, chinese, english) in [
+        ("plan.doc", "另存为 .docx", "save it as .docx"),
+        ("scan.pdf", "需要OCR", "would need OCR"),
+    ] {
+        plantrack()
+            .arg("extract")
+            .arg(fixture(&format!("documents/{file}")))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(chinese).and(predicates::str::contains(english)));
+    }
+}

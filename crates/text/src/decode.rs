@@ -6,6 +6,8 @@ use std::borrow::Cow;
 
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 
+use crate::document::DocumentFormat;
+
 /// The largest text accepted (字节上限). Policy documents are tens of kilobytes; 32 MiB leaves room for a whole
 /// yearbook while keeping time and memory bounded.
 pub const MAX_TEXT_BYTES: usize = 32 * 1024 * 1024;
@@ -21,11 +23,13 @@ pub enum SourceEncoding {
     Gb18030,
 }
 
-/// A decoded text and the encoding it came in.
+/// A decoded text, the encoding it came in and the kind of document it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodedText {
     pub text: String,
     pub encoding: SourceEncoding,
+    /// Plain text, or the document format the text was read from (its encoding is then UTF-8).
+    pub format: DocumentFormat,
 }
 
 /// Why bytes are not a usable text (输入不可用).
@@ -47,14 +51,40 @@ pub enum DecodeError {
         "无法识别文件编码(既不是 UTF-8 也不是 GBK/GB18030,第 {offset} 字节起无法解码) / unknown encoding: neither UTF-8 nor GBK/GB18030 (undecodable from byte {offset})"
     )]
     UnknownEncoding { offset: usize },
+    #[error(
+        "这是旧版 Word/WPS 二进制文件(.doc/.wps),无法读取:请在 Word 或 WPS 中另存为 .docx(或 PDF、OFD)后再上传 / this is an old binary Word/WPS file (.doc/.wps), which cannot be read: save it as .docx (or PDF, OFD) in Word or WPS and upload that"
+    )]
+    LegacyOffice,
+    #[error(
+        "这是扫描件 PDF,没有文字层,需要OCR:请上传带文字的 PDF、.docx 或 OFD / this PDF is a scan without a text layer and would need OCR: upload a PDF with text, a .docx or an OFD"
+    )]
+    ScannedPdf,
+    #[error(
+        "PDF 使用了无法解码的字体编码,读不出文字:请上传 .docx 或 OFD,或另存为带文字的 PDF / the PDF's fonts cannot be decoded into text: upload a .docx or an OFD, or save it again as a PDF with text"
+    )]
+    PdfFonts,
+    #[error("文件已加密,无法读取:请上传未加密的文件 / the file is encrypted: upload it without a password")]
+    Encrypted,
+    #[error(
+        "压缩包里没有可读的文档(支持 .docx、.pdf、.ofd、网页和文本;表格请用导入功能) / the archive holds no readable document (.docx, .pdf, .ofd, web pages and text are read; spreadsheets go through the import)"
+    )]
+    NotADocument,
+    #[error("{format} 文件已损坏或格式不对:{reason} / the {format} file is damaged or malformed: {reason}")]
+    Unreadable { format: &'static str, reason: String },
 }
 
-/// Decodes raw bytes into text.
+/// Reads the bytes of a document — .docx, .pdf, .ofd, a web page or plain text, told apart by their content —
+/// into text; see [`crate::document`]. Old binary .doc/.wps files and scanned PDFs are refused with their reason.
+pub fn decode(bytes: &[u8]) -> Result<DecodedText, DecodeError> {
+    crate::document::read_document(bytes)
+}
+
+/// Decodes the raw bytes of a plain text.
 ///
 /// Order: size limit; UTF-8/UTF-16 byte-order marks; valid UTF-8; GB18030 (which also reads GBK and GB2312)
 /// when it decodes without a single error. Control characters other than tab, newline, carriage return and form
 /// feed mean binary content, in any encoding.
-pub fn decode(bytes: &[u8]) -> Result<DecodedText, DecodeError> {
+pub fn decode_text(bytes: &[u8]) -> Result<DecodedText, DecodeError> {
     if bytes.len() > MAX_TEXT_BYTES {
         return Err(DecodeError::TooLarge {
             size: bytes.len(),
@@ -105,6 +135,7 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedText, DecodeError> {
     Ok(DecodedText {
         text: text.into_owned(),
         encoding,
+        format: DocumentFormat::PlainText,
     })
 }
 

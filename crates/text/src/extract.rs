@@ -54,6 +54,50 @@ pub enum Comparator {
     /// `multiple` — 翻一番, N倍: relative to a base.
     #[serde(rename = "multiple")]
     Multiple,
+    /// `decrease` — 下降, 降低, 压降, 减少: the value is a rate of decrease.
+    #[serde(rename = "decrease")]
+    Decrease,
+    /// `decrease>=` — a decrease with 以上.
+    #[serde(rename = "decrease>=")]
+    DecreaseAtLeast,
+}
+
+/// How firmly a target is stated (目标刚性): `hard` (达到, 确保) or `soft` (力争, 争取, 努力, 争创, 冲刺).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Firmness {
+    #[default]
+    Hard,
+    Soft,
+}
+
+/// A target that holds for every period of the plan, not only at its deadline (每年安排…不少于2亿元).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recurrence {
+    Yearly,
+}
+
+/// A range value (`新建3—5个孵化器`): `value` is its low end, this its both ends as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ValueRange {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub low: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub high: Decimal,
+}
+
+/// One statement of a target in the text (a target stated in the summary and again in the body has two).
+/// Offsets as in [`ExtractedTarget`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub original_start: usize,
+    pub original_end: usize,
+    /// The comparator of this statement.
+    pub comparator: Comparator,
 }
 
 impl Comparator {
@@ -71,6 +115,8 @@ impl Comparator {
             Self::Add => "add",
             Self::RankAtMost => "rank<=",
             Self::Multiple => "multiple",
+            Self::Decrease => "decrease",
+            Self::DecreaseAtLeast => "decrease>=",
         }
     }
 
@@ -88,6 +134,8 @@ impl Comparator {
             Self::Add,
             Self::RankAtMost,
             Self::Multiple,
+            Self::Decrease,
+            Self::DecreaseAtLeast,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -148,6 +196,16 @@ pub struct ExtractedTarget {
     pub section: SectionKind,
     /// How sure the extractor is, 0–1, two decimals.
     pub confidence: Decimal,
+    /// `hard` or `soft` (力争, 争取 …).
+    pub firmness: Firmness,
+    /// `yearly` for a target that holds every year (每年…); `null` otherwise.
+    pub recurring: Option<Recurrence>,
+    /// Both ends of a range value (`3—5个`); `null` for a single value.
+    pub range: Option<ValueRange>,
+    /// Every statement of this target, in text order; the first is `evidence`/`start`/`end` above.
+    pub evidences: Vec<Evidence>,
+    /// What differs between the statements (a comparator), for the reviewer.
+    pub note: Option<String>,
 }
 
 /// Everything read from one policy text.
@@ -208,8 +266,13 @@ pub fn extract(original: &str) -> Extraction {
     let title = find_title(text);
     let plan_period = find_period(&title);
     let document_year = find_document_year(text).or(plan_period.map(|(s, _)| s));
+    let doc = DocFacts {
+        document_year,
+        plan_period,
+    };
     let mut targets = Vec::new();
     let mut ctx = DeadlineContext::default();
+    let mut targets_before_line = 0;
     for line in &lines {
         if line.heading.is_some() {
             ctx = DeadlineContext::default();
@@ -218,6 +281,18 @@ pub fn extract(original: &str) -> Extraction {
         if content.is_empty() || content.starts_with("source:") || content.starts_with("title:") {
             continue;
         }
+        // A deadline and a 力争 hold for their own paragraph, for the list items after it (——…, 一是…), and for the
+        // paragraph after a lead-in that states no target itself (到2020年,主要目标如下:); in a targets section, to its
+        // end.
+        let item = content.starts_with("——") || is_enumerated(content);
+        if !item {
+            ctx.soft = false;
+            if line.section != SectionKind::Targets && targets.len() > targets_before_line {
+                ctx.year = None;
+                ctx.source = None;
+            }
+        }
+        targets_before_line = targets.len();
         let lead = lead_department(content);
         for (s, e) in split_sentences(content) {
             let sentence = Span {
@@ -229,8 +304,7 @@ pub fn extract(original: &str) -> Extraction {
                 sentence,
                 line.section,
                 &mut ctx,
-                document_year,
-                plan_period,
+                doc,
                 lead.as_deref(),
                 &mut targets,
             );
@@ -240,7 +314,13 @@ pub fn extract(original: &str) -> Extraction {
         let (os, oe) = normalized.original_range(t.start, t.end);
         t.original_start = os;
         t.original_end = oe;
+        for e in &mut t.evidences {
+            let (os, oe) = normalized.original_range(e.start, e.end);
+            e.original_start = os;
+            e.original_end = oe;
+        }
     }
+    let targets = merge_statements(targets);
     Extraction {
         title,
         document_year,
@@ -251,17 +331,94 @@ pub fn extract(original: &str) -> Extraction {
     }
 }
 
+/// A paragraph opened by an enumeration: 一是…, (一)…, 1.…, ①….
+fn is_enumerated(line: &str) -> bool {
+    let mut cs = line.chars();
+    match (cs.next(), cs.next()) {
+        (Some(c), Some('是')) if "一二三四五六七八九十".contains(c) => true,
+        (Some('(' | '（'), _) => true,
+        (Some(c), _) if ('\u{2460}'..='\u{2473}').contains(&c) => true,
+        (Some(c), Some('.' | '、')) if c.is_ascii_digit() => true,
+        _ => false,
+    }
+}
+
+/// The facts of the whole document a sentence is read against.
+#[derive(Debug, Clone, Copy)]
+struct DocFacts {
+    document_year: Option<i32>,
+    plan_period: Option<(i32, i32)>,
+}
+
+/// Statements of one target (same indicator, value, unit and deadline: a summary and the body) become one target
+/// with several evidences; a comparator that differs between them is kept as a note.
+fn merge_statements(targets: Vec<ExtractedTarget>) -> Vec<ExtractedTarget> {
+    let mut out: Vec<ExtractedTarget> = Vec::with_capacity(targets.len());
+    let mut index: std::collections::HashMap<(String, Decimal, String, Option<i32>, bool), usize> =
+        std::collections::HashMap::new();
+    for t in targets {
+        let growth = t.comparator.is_growth();
+        let subject = t
+            .target_id
+            .clone()
+            .unwrap_or_else(|| crate::indicators::core_phrase(&t.indicator).to_owned());
+        let key = (
+            subject,
+            t.normalized_value.normalize(),
+            t.normalized_unit.clone(),
+            t.deadline,
+            growth,
+        );
+        match index.get(&key).and_then(|&i| out.get_mut(i)) {
+            Some(first) if !key.0.is_empty() => {
+                if first.comparator != t.comparator {
+                    let note = format!(
+                        "「{}」: {} / 「{}」: {}",
+                        first.evidence,
+                        first.comparator.as_str(),
+                        t.evidence,
+                        t.comparator.as_str()
+                    );
+                    first.note = Some(match first.note.take() {
+                        Some(n) => format!("{n}; {note}"),
+                        None => note,
+                    });
+                }
+                if t.firmness == Firmness::Hard {
+                    first.firmness = Firmness::Hard;
+                }
+                first.evidences.extend(t.evidences);
+            }
+            _ => {
+                index.insert(key, out.len());
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Span {
     start: usize,
     end: usize,
 }
 
-/// The deadline in force while reading a section: set by 到2020年, 十三五, 今年 …, cleared at each heading.
+/// Whether a sentence speaks of what was done or of what shall be (时态).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tense {
+    Past,
+    Future,
+}
+
+/// What is in force while reading a section: the deadline set by 到2020年, 十三五, 今年 …, whether the text
+/// speaks of the past (去年…, 一年来…) or of what shall be, and a paragraph's 力争; cleared at each heading.
 #[derive(Debug, Clone, Copy, Default)]
 struct DeadlineContext {
     year: Option<i32>,
     source: Option<DeadlineSource>,
+    tense: Option<Tense>,
+    soft: bool,
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -317,7 +474,23 @@ fn find_period(title: &str) -> Option<(i32, i32)> {
                 return Some((y1, y2));
             }
         }
-        if single.is_none() && rest.starts_with('年') && !rest.starts_with("年以来") {
+        // 2018年工作实施方案, 2024年工作要点: a plan for one year. (2030年跻身…先进行列 is a goal, not a period.)
+        if single.is_none()
+            && let Some(r) = rest.strip_prefix('年')
+            && [
+                "工作",
+                "度",
+                "计划",
+                "行动",
+                "实施",
+                "要点",
+                "重点",
+                "政府工作报告",
+                "科技",
+            ]
+            .iter()
+            .any(|w| r.starts_with(w))
+        {
             single = Some((y1, y1));
         }
     }
@@ -393,9 +566,11 @@ fn split_at(s: &str, is_sep: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
     let mut start = 0;
     let bytes = s.as_bytes();
     for (i, c) in s.char_indices() {
+        // Brackets and title marks hold no sentence of their own; quotation marks may (a quoted speech states
+        // targets sentence by sentence), so they are not nesting.
         match c {
-            '(' | '《' | '“' | '〔' | '[' | '【' | '‘' => depth += 1,
-            ')' | '》' | '”' | '〕' | ']' | '】' | '’' => depth = (depth - 1).max(0),
+            '(' | '《' | '〔' | '[' | '【' => depth += 1,
+            ')' | '》' | '〕' | ']' | '】' => depth = (depth - 1).max(0),
             _ => {}
         }
         if depth > 0 || !is_sep(c) {
@@ -423,6 +598,9 @@ fn split_at(s: &str, is_sep: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
     out
 }
 
+/// A quotation longer than this (characters) and holding a sentence's punctuation is speech, not a name.
+const MAX_QUOTED_NAME_CHARS: usize = 8;
+
 /// Byte ranges of `s` inside quotes or title marks (“…”, 《…》, 〔…〕, ‘…’): numbers there are names, not targets.
 fn protected_ranges(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -430,11 +608,19 @@ fn protected_ranges(s: &str) -> Vec<(usize, usize)> {
     for (i, c) in s.char_indices() {
         match (open, c) {
             (None, '“' | '《' | '〔' | '‘') => open = Some((c, i)),
-            (Some(('“', st)), '”')
-            | (Some(('《', st)), '》')
-            | (Some(('〔', st)), '〕')
-            | (Some(('‘', st)), '’') => {
+            (Some(('《', st)), '》') | (Some(('〔', st)), '〕') => {
                 out.push((st, i + c.len_utf8()));
+                open = None;
+            }
+            // A quoted name or slogan (“4.13”, “六个倍增”) is protected; a quoted speech (“今年,…新增1000家…”) is
+            // what someone said the targets are.
+            (Some(('“', st)), '”') | (Some(('‘', st)), '’') => {
+                let inner = &s[st..i];
+                let speech = inner.contains([',', '。', ';', '!', '?', ':'])
+                    && inner.chars().count() > MAX_QUOTED_NAME_CHARS;
+                if !speech {
+                    out.push((st, i + c.len_utf8()));
+                }
                 open = None;
             }
             _ => {}
@@ -453,7 +639,14 @@ fn deadline_marks(
     protected: &[(usize, usize)],
 ) -> Vec<(usize, i32, DeadlineSource)> {
     let mut out = Vec::new();
-    let inside = |i: usize| protected.iter().any(|&(s, e)| i > s && i < e);
+    // Protected ranges are sorted and do not overlap: a pointer follows `i`.
+    let mut prot_n = 0;
+    let mut inside = |i: usize| {
+        while protected.get(prot_n).is_some_and(|&(_, e)| e <= i) {
+            prot_n += 1;
+        }
+        protected.get(prot_n).is_some_and(|&(s, e)| i > s && i < e)
+    };
     for (i, c) in sentence.char_indices() {
         let rest = &sentence[i..];
         match c {
@@ -537,44 +730,140 @@ fn deadline_marks(
     out
 }
 
-/// Words that say a sentence reports what happened (已完成, 同比增长 …), not what shall be.
-/// `latest_year`: the latest year the sentence names as a time (到2020年, 十三五); before the document's own year
-/// it can only be a report (“十三五”期间…达到1200家, in a 2021 plan).
-fn is_past_sentence(sentence: &str, document_year: Option<i32>, latest_year: Option<i32>) -> bool {
-    const PAST: [&str; 16] = [
-        "已经",
-        "已",
-        "提前完成",
-        "超额完成",
-        "完成了",
-        "取得了",
-        "实现了",
-        "同比",
-        "比上年",
-        "较上年",
-        "截至",
-        "截止",
-        "以来",
-        "累计完成",
-        "全年完成",
-        "达到了",
-    ];
-    const FUTURE: [&str; 9] = [
-        "力争", "确保", "争取", "目标", "预计", "计划", "将", "到20", "至20",
-    ];
-    if let (Some(doc), Some(w)) = (document_year, latest_year)
-        && w < doc
-    {
-        return true;
+/// Words that say a sentence reports what happened (同比增长, 去年…, 一年来…) or what shall be (力争, 今年, 每年 …),
+/// longest first where one begins another.
+const TENSE_WORDS: [(&str, Tense); 47] = [
+    ("去年全年", Tense::Past),
+    ("提前完成", Tense::Past),
+    ("超额完成", Tense::Past),
+    ("圆满完成", Tense::Past),
+    ("累计完成", Tense::Past),
+    ("全年完成", Tense::Past),
+    ("已经", Tense::Past),
+    ("已", Tense::Past),
+    ("完成了", Tense::Past),
+    ("取得了", Tense::Past),
+    ("实现了", Tense::Past),
+    ("达到了", Tense::Past),
+    ("同比", Tense::Past),
+    ("同期", Tense::Past),
+    ("比上年", Tense::Past),
+    ("较上年", Tense::Past),
+    ("上年", Tense::Past),
+    ("截至", Tense::Past),
+    ("截止", Tense::Past),
+    ("以来", Tense::Past),
+    ("去年", Tense::Past),
+    ("过去", Tense::Past),
+    ("一年来", Tense::Past),
+    ("年来", Tense::Past),
+    ("回顾", Tense::Past),
+    ("获批", Tense::Past),
+    ("荣获", Tense::Past),
+    ("预计到", Tense::Future),
+    ("预计至", Tense::Future),
+    // 预计 alone: a report's estimate of the year just ended (预计地区生产总值超过2100亿元).
+    ("预计", Tense::Past),
+    ("力争", Tense::Future),
+    ("确保", Tense::Future),
+    ("争取", Tense::Future),
+    ("努力", Tense::Future),
+    ("冲刺", Tense::Future),
+    ("计划", Tense::Future),
+    ("将", Tense::Future),
+    ("到20", Tense::Future),
+    ("至20", Tense::Future),
+    ("今年", Tense::Future),
+    ("明年", Tense::Future),
+    ("每年", Tense::Future),
+    ("全年", Tense::Future),
+    ("目标为", Tense::Future),
+    ("目标是", Tense::Future),
+    ("目标:", Tense::Future),
+    ("拟", Tense::Future),
+];
+
+/// Tense markers of a sentence: (byte offset, tense), in order.
+fn tense_marks(sentence: &str) -> Vec<(usize, Tense)> {
+    let mut out = Vec::new();
+    let mut skip_to = 0;
+    for (i, _) in sentence.char_indices() {
+        if i < skip_to {
+            continue;
+        }
+        let rest = &sentence[i..];
+        if let Some(&(w, t)) = TENSE_WORDS.iter().find(|(w, _)| rest.starts_with(w)) {
+            out.push((i, t));
+            skip_to = i + w.len();
+        }
     }
-    PAST.iter().any(|w| sentence.contains(w)) && !FUTURE.iter().any(|w| sentence.contains(w))
+    out
+}
+
+/// The tense at byte `at` of a sentence: the last marker before it, else the first after it.
+fn tense_at(marks: &[(usize, Tense)], at: usize) -> Option<Tense> {
+    let n = marks.partition_point(|m| m.0 < at);
+    n.checked_sub(1)
+        .and_then(|i| marks.get(i))
+        .or_else(|| marks.first())
+        .map(|m| m.1)
+}
+
+/// Bytes before a value searched for the words that qualify it (力争, 每年): about 100 CJK characters, so that the
+/// work per value is bounded however long a sentence runs.
+const QUALIFIER_WINDOW: usize = 300;
+
+/// The last [`QUALIFIER_WINDOW`] bytes of `s` before byte `at`.
+fn window_before(s: &str, at: usize) -> &str {
+    let at = s.floor_char_boundary(at.min(s.len()));
+    let from = s.floor_char_boundary(at.saturating_sub(QUALIFIER_WINDOW));
+    &s[from..at]
+}
+
+/// Words that make a target soft (力争) or firm (确保): the nearest one before the value decides.
+const FIRMNESS_WORDS: [(&str, Firmness); 11] = [
+    ("力争", Firmness::Soft),
+    ("争取", Firmness::Soft),
+    ("努力", Firmness::Soft),
+    ("争创", Firmness::Soft),
+    ("冲刺", Firmness::Soft),
+    ("力求", Firmness::Soft),
+    ("争当", Firmness::Soft),
+    ("确保", Firmness::Hard),
+    ("必须", Firmness::Hard),
+    ("务必", Firmness::Hard),
+    ("保证", Firmness::Hard),
+];
+
+/// The firmness word nearest before byte `at` of `s`, if any.
+fn firmness_before(s: &str, at: usize) -> Option<Firmness> {
+    let head = window_before(s, at);
+    // 要努力实现六个目标:一是…: a word before a colon introduces the list, it does not qualify each item.
+    let head = head.rfind(':').map_or(head, |p| &head[p + 1..]);
+    let mut best: Option<(usize, Firmness)> = None;
+    for &(w, f) in &FIRMNESS_WORDS {
+        if let Some(p) = head.rfind(w)
+            && best.is_none_or(|(b, _)| p > b)
+        {
+            best = Some((p, f));
+        }
+    }
+    best.map(|(_, f)| f)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Comparator words
 
 /// Verbs right before the value, longest first: (word, comparator).
-const VERBS_BEFORE: [(&str, Comparator); 45] = [
+const VERBS_BEFORE: [(&str, Comparator); 53] = [
+    ("下降到", Comparator::AtMost),
+    ("下降至", Comparator::AtMost),
+    ("降低到", Comparator::AtMost),
+    ("降低至", Comparator::AtMost),
+    ("下降", Comparator::Decrease),
+    ("降低", Comparator::Decrease),
+    ("压降", Comparator::Decrease),
+    ("减少", Comparator::Decrease),
     ("年均增长率达到", Comparator::GrowthAtLeast),
     ("年均增速达到", Comparator::GrowthAtLeast),
     ("增长率达到", Comparator::GrowthAtLeast),
@@ -622,25 +911,79 @@ const VERBS_BEFORE: [(&str, Comparator); 45] = [
     ("是", Comparator::Equal),
 ];
 
-/// Verbs that open a clause whose value comes later (建成200家…, 做实…5家, 新增…606家).
-const LEADING_VERBS: [(&str, Comparator); 9] = [
+/// Verbs that open a clause whose value comes later (建成200家…, 做实…5家, 新增…606家), longest first.
+const LEADING_VERBS: [(&str, Comparator); 11] = [
     ("新培育", Comparator::Add),
     ("新引进", Comparator::Add),
     ("新认定", Comparator::Add),
     ("累计建成", Comparator::AtLeast),
+    ("布局建成", Comparator::AtLeast),
     ("建成", Comparator::AtLeast),
     ("做实", Comparator::AtLeast),
     ("新增", Comparator::Add),
     ("新建", Comparator::Add),
     ("打造", Comparator::AtLeast),
+    ("创建", Comparator::AtLeast),
+];
+
+/// Verbs of action that state a quantity of what they act on without a comparator word (培育100家瞪羚企业,
+/// 推动500项科技成果转化落地, 招引科小130家): the value is the target, compared as `=`. Longest first.
+const ACTION_VERBS: [&str; 25] = [
+    "发放和使用",
+    "引进或培养",
+    "谋划实施",
+    "组织实施",
+    "精准选认",
+    "培育",
+    "推动",
+    "实施",
+    "建设",
+    "引进",
+    "招引",
+    "认定",
+    "遴选",
+    "选认",
+    "开放",
+    "发放",
+    "安排",
+    "争创",
+    "培养",
+    "支持",
+    "设立",
+    "孵化",
+    "吸引",
+    "举办",
+    "转化",
 ];
 
 /// Verbs that follow a value and say what it measures (100%建有研发机构).
 const VERBS_AFTER: [&str; 6] = ["建有", "设立", "建立", "拥有", "开展", "实现"];
 
 /// Clause openers that are not part of the indicator: time, resolve, connectives.
-const CLAUSE_OPENERS: [&str; 14] = [
-    "力争", "确保", "争取", "努力", "预计", "其中", "同时", "并且", "并", "且", "实现", "推动", "使", "全年",
+const CLAUSE_OPENERS: [&str; 23] = [
+    "力争",
+    "确保",
+    "争取",
+    "努力",
+    "预计",
+    "其中",
+    "同时",
+    "并且",
+    "并",
+    "且",
+    "实现",
+    "使",
+    "全年",
+    "冲刺",
+    "加快",
+    "大力",
+    "积极",
+    "持续",
+    "进一步",
+    "每年",
+    "带动",
+    "将",
+    "要",
 ];
 
 /// Words that make a value a change relative to a base, to be followed by the level (增加一倍,达到1.2%).
@@ -663,7 +1006,7 @@ fn is_modifier(s: &str) -> bool {
 fn strip_openers(mut s: &str) -> &str {
     loop {
         let before = s;
-        s = s.trim_start_matches([' ', '—', '-', ',', ':']);
+        s = s.trim_start_matches([' ', '—', '-', ',', ':', '、']);
         // A quoted label followed by a dash: “六个倍增”——
         if s.starts_with('“')
             && let Some(close) = s.find('”')
@@ -676,6 +1019,12 @@ fn strip_openers(mut s: &str) -> &str {
             if let Some(r) = s.strip_prefix(w) {
                 s = r;
             }
+        }
+        // 一是 … 十是: an inline enumeration.
+        let mut cs = s.chars();
+        if cs.next().is_some_and(|c| "一二三四五六七八九十".contains(c)) && cs.next() == Some('是')
+        {
+            s = cs.as_str();
         }
         for w in ["到", "至"] {
             if let Some(r) = s.strip_prefix(w)
@@ -713,18 +1062,23 @@ fn strip_openers(mut s: &str) -> &str {
 /// the clause end or a verb.
 fn trailing_object(after: &str) -> &str {
     let t = after.trim_start_matches('的');
-    let end = t.find(['(', ',', ';', '。']).unwrap_or(t.len());
+    let end = t.find(['(', ',', ';', '。', '、', ':']).unwrap_or(t.len());
     t[..end].trim()
 }
 
 /// Counts of measures and other numbered things that are never targets (18项措施, 五个方面, 十项重点工作).
 fn is_count_of_measures(unit: &str, after: &str, before: &str) -> bool {
-    const MEASURE_NOUNS: [&str; 19] = [
+    const MEASURE_NOUNS: [&str; 24] = [
+        "目标",
+        "主要指标",
+        "重点工作",
+        "重点任务",
+        "重点领域",
+        "重点产业",
         "措施",
         "举措",
         "政策",
         "任务",
-        "重点",
         "工作",
         "内容",
         "要求",
@@ -779,6 +1133,25 @@ struct Candidate {
     base_comparator: Comparator,
     /// Joined to the previous value of the clause (…5000家和6000家).
     continued: bool,
+    /// Its comparator came from a verb before the indicator (建成…2家), which the next items of a list share
+    /// (建成省级重点实验室2家、新型研发机构1家).
+    leading: bool,
+    /// Stated by a verb of action (培育100家…), an inherited list verb, or another statement of the sentence:
+    /// a target even without a comparator word.
+    action: bool,
+    /// Byte offset of the value in the normalised text.
+    value_abs: usize,
+}
+
+/// What a value inherits from the statements before it in its sentence.
+#[derive(Debug, Clone, Default)]
+struct Inherit {
+    /// The list verb of the previous item (建成…2家、…1家), with its words.
+    list: Option<(Comparator, String)>,
+    /// The indicator of the previous target of the sentence (…增长6%以上,冲刺1500亿元).
+    indicator: Option<String>,
+    /// The noun phrase of the previous clause when it had no value (争取上级资金支持,确保超过6000万元).
+    subject: Option<String>,
 }
 
 /// Bytes read on each side of a value for its indicator and comparator (about 80 CJK characters).
@@ -804,6 +1177,9 @@ fn continuation(prev: &Candidate, f: &FoundQuantity, clause_abs: usize) -> Candi
         dropped: false,
         base_comparator: prev.base_comparator,
         continued: true,
+        leading: prev.leading,
+        action: prev.action,
+        value_abs: 0,
     }
 }
 
@@ -845,36 +1221,63 @@ fn with_bound(base: Comparator, bound: Option<Bound>) -> Comparator {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_lines)]
 fn extract_sentence(
     text: &str,
     sentence: Span,
     section: SectionKind,
     ctx: &mut DeadlineContext,
-    document_year: Option<i32>,
-    plan_period: Option<(i32, i32)>,
+    doc: DocFacts,
     lead: Option<&str>,
     out: &mut Vec<ExtractedTarget>,
 ) {
     let s = &text[sentence.start..sentence.end];
     let protected = protected_ranges(s);
-    let marks = deadline_marks(s, document_year, &protected);
-    let written_year = marks.iter().find(|m| m.2 == DeadlineSource::Written).map(|m| m.1);
-    if section == SectionKind::Background && written_year.is_none() {
-        update_ctx(ctx, &marks, s.len());
+    let marks = deadline_marks(s, doc.document_year, &protected);
+    let tenses = tense_marks(s);
+    let before_ctx = *ctx;
+    // 力争到2025年, 争取2020年: the paragraph is soft, until a deadline is written without such a word.
+    if let Some(m) = marks.iter().rfind(|m| m.2 == DeadlineSource::Written) {
+        let head = s[..m.0].trim_end_matches(['到', '至']);
+        ctx.soft = ["力争", "争取", "努力"].iter().any(|w| head.ends_with(w));
+    }
+    // A year before the document's own can only be reported (“十三五”期间…达到1200家, in a 2021 plan).
+    let past_year = |y: i32| doc.document_year.is_some_and(|d| y < d);
+    let latest_year = marks.iter().map(|m| m.1).max();
+    ctx.tense = if latest_year.is_some_and(past_year) {
+        Some(Tense::Past)
+    } else if let Some(&(_, t)) = tenses.last() {
+        Some(t)
+    } else if latest_year.is_some() {
+        Some(Tense::Future)
+    } else {
+        ctx.tense
+    };
+    update_ctx(ctx, &marks);
+    if section == SectionKind::Achievements {
+        return;
+    }
+    if section == SectionKind::Background && marks.is_empty() && before_ctx.year.is_none() {
         return;
     }
     let clauses = split_clauses(s);
     // The relative change (翻一番) of the previous clause: its subject, span and index in `candidates`.
     let mut pending_relative: Option<(String, Span, usize)> = None;
     let mut candidates: Vec<(Candidate, Option<i32>, Option<DeadlineSource>)> = Vec::new();
+    let mut inherit = Inherit::default();
+    // Clauses, marks and protected ranges all run left to right: one pointer each keeps the sentence linear.
+    let mut mark_n = 0;
+    let mut prot_n = 0;
     for &(cs, ce) in &clauses {
         let clause = &s[cs..ce];
         let clause_abs = sentence.start + cs;
         // Deadline as of this clause: the last mark of this sentence before the clause ends, else the context.
-        let (deadline, source) = match marks.iter().rfind(|m| m.0 < ce) {
+        while marks.get(mark_n).is_some_and(|m| m.0 < ce) {
+            mark_n += 1;
+        }
+        let (deadline, source) = match mark_n.checked_sub(1).and_then(|i| marks.get(i)) {
             Some(&(_, y, src)) => (Some(y), Some(src)),
-            None => (ctx.year, ctx.source),
+            None => (before_ctx.year, before_ctx.source),
         };
         let carry = pending_relative
             .as_ref()
@@ -882,11 +1285,15 @@ fn extract_sentence(
         let mut relative_here = None;
         // Indices (in `candidates`) of this clause's chain of joined values.
         let mut chain: Vec<usize> = Vec::new();
+        // End (in the clause) of the previous target of this clause: a value's words start after it.
+        let mut from = 0;
+        let mut any_here = false;
         for f in find_quantities(clause) {
-            if protected
-                .iter()
-                .any(|&(ps, pe)| cs + f.start >= ps && cs + f.start < pe)
-            {
+            let at = cs + f.start;
+            while protected.get(prot_n).is_some_and(|&(_, pe)| pe <= at) {
+                prot_n += 1;
+            }
+            if protected.get(prot_n).is_some_and(|&(ps, pe)| at >= ps && at < pe) {
                 continue;
             }
             // 分别超过5000家和6000家: a value joined to the previous one takes its comparator and indicator.
@@ -901,7 +1308,7 @@ fn extract_sentence(
             let Some(c) = continued.or_else(|| {
                 // Read within a window around the value: an indicator is a phrase, not a page, and a window keeps
                 // the work per value bounded however long a clause runs.
-                let ws = clause.floor_char_boundary(f.start.saturating_sub(WINDOW));
+                let ws = clause.floor_char_boundary(f.start.saturating_sub(WINDOW).max(from));
                 let we = clause.ceil_char_boundary((f.end + WINDOW).min(clause.len()));
                 let mut fw = f.clone();
                 fw.start -= ws;
@@ -914,12 +1321,25 @@ fn extract_sentence(
                     section,
                     deadline.is_some(),
                     carry.as_ref(),
+                    &inherit,
                 )?;
                 c.found = f.clone();
+                if ws > 0 && c.span.start == clause_abs + ws {
+                    // The evidence of a later item of a list starts at its own words, after the separator.
+                    let lead_ws = clause[ws..].len()
+                        - clause[ws..]
+                            .trim_start_matches(['、', ',', ' ', '和', '及', '与'])
+                            .len();
+                    c.span.start += lead_ws;
+                }
                 Some(c)
             }) else {
                 continue;
             };
+            let mut c = c;
+            c.value_abs = clause_abs + f.start;
+            from = f.end;
+            any_here = true;
             if c.relative_subject.is_none() && !c.continued {
                 chain.clear();
             }
@@ -936,7 +1356,17 @@ fn extract_sentence(
             if let Some(subject) = c.relative_subject.clone() {
                 relative_here = Some((subject, c.span, candidates.len()));
             }
+            inherit.list = c.leading.then(|| (c.base_comparator, c.comparator_text.clone()));
+            if c.relative_subject.is_none() {
+                inherit.indicator = Some(c.indicator.clone());
+            }
             candidates.push((c, deadline, source));
+        }
+        if !any_here {
+            inherit.list = None;
+            let subject = strip_openers(clause.trim_end_matches([',', ';', '。', ':'])).trim();
+            inherit.subject =
+                (!subject.is_empty() && subject.chars().count() <= 30).then(|| subject.to_owned());
         }
         pending_relative = relative_here;
         if chain.len() >= 2 && clause.contains("分别") {
@@ -944,28 +1374,48 @@ fn extract_sentence(
         }
     }
     candidates.retain(|(c, _, _)| !c.dropped);
-    update_ctx(ctx, &marks, s.len());
-    // Achievements are never targets; neither is a sentence about a past year.
-    if candidates.is_empty()
-        || section == SectionKind::Achievements
-        || is_past_sentence(s, document_year, marks.iter().map(|m| m.1).max())
-    {
+    if candidates.is_empty() {
         return;
     }
     for (c, deadline, source) in candidates {
-        let (deadline, source) = match (deadline, plan_period) {
+        let value_at = c.value_abs.saturating_sub(sentence.start).min(s.len());
+        // Reported, not targeted: a past marker nearest the value, a year before the document's, or a past context.
+        let tense = tense_at(&tenses, value_at).or(before_ctx.tense);
+        if tense == Some(Tense::Past)
+            || deadline.is_some_and(past_year) && source != Some(DeadlineSource::PlanPeriod)
+        {
+            continue;
+        }
+        let recurring = ["每年", "每一年", "年年"]
+            .iter()
+            .any(|w| window_before(s, value_at).contains(w))
+            .then_some(Recurrence::Yearly);
+        let (deadline, source) = match (deadline, doc.plan_period) {
             (Some(y), _) => (Some(y), source),
             (None, Some((_, end))) => (Some(end), Some(DeadlineSource::PlanPeriod)),
             (None, None) => (None, None),
         };
-        // Outside a targets section, a value without a comparator word and without a deadline is a statement,
-        // not a target.
-        if !c.explicit && section != SectionKind::Targets && source != Some(DeadlineSource::Written) {
+        // Outside the targets and tasks of a plan, a value is a target only when something says it is still to
+        // come: a deadline, or a word of the future (力争, 今年, 每年 …).
+        let future = tense == Some(Tense::Future) || deadline.is_some() || recurring.is_some();
+        if !future && !matches!(section, SectionKind::Targets | SectionKind::Tasks) {
             continue;
         }
+        // Outside a targets section, a value without a comparator word, a verb or a written deadline is a
+        // statement, not a target.
+        if !c.explicit
+            && !c.action
+            && section != SectionKind::Targets
+            && source != Some(DeadlineSource::Written)
+        {
+            continue;
+        }
+        let firmness =
+            firmness_before(s, value_at).unwrap_or(if ctx.soft { Firmness::Soft } else { Firmness::Hard });
         let known = recognise(&c.indicator, c.comparator, &c.found.quantity.unit);
         let confidence = confidence(&c, section, source, known.as_ref());
         let q = &c.found.quantity;
+        let evidence = text[c.span.start..c.span.end].to_owned();
         out.push(ExtractedTarget {
             indicator: c.indicator,
             target_id: known.as_ref().map(|k| k.target_id.to_owned()),
@@ -981,7 +1431,15 @@ fn extract_sentence(
             normalized_unit: q.normalized_unit.clone(),
             deadline,
             deadline_source: source,
-            evidence: text[c.span.start..c.span.end].to_owned(),
+            evidences: vec![Evidence {
+                text: evidence.clone(),
+                start: c.span.start,
+                end: c.span.end,
+                original_start: 0,
+                original_end: 0,
+                comparator: c.comparator,
+            }],
+            evidence,
             start: c.span.start,
             end: c.span.end,
             original_start: 0,
@@ -989,11 +1447,15 @@ fn extract_sentence(
             lead_department: lead.map(str::to_owned),
             section,
             confidence,
+            firmness,
+            recurring,
+            range: q.high.map(|high| ValueRange { low: q.value, high }),
+            note: None,
         });
     }
 }
 
-fn update_ctx(ctx: &mut DeadlineContext, marks: &[(usize, i32, DeadlineSource)], _len: usize) {
+fn update_ctx(ctx: &mut DeadlineContext, marks: &[(usize, i32, DeadlineSource)]) {
     if let Some(&(_, y, src)) = marks.last() {
         ctx.year = Some(y);
         ctx.source = Some(match src {
@@ -1035,7 +1497,46 @@ fn confidence(
     Decimal::new(points.clamp(1, 19) * 5, 2)
 }
 
+/// Places a rank is counted in (全省前10位, 世界第二).
+const RANK_SCOPES: [&str; 7] = ["全国", "全省", "全市", "全区", "世界", "国内", "同类城市"];
+
+/// Words before a rank that are neither the indicator nor the place (进入, 跃居 …).
+const RANK_VERBS: [&str; 10] = [
+    "进入",
+    "跃居",
+    "位居",
+    "位列",
+    "排名",
+    "保持",
+    "居",
+    "达到",
+    "提升至",
+    "提升到",
+];
+
+/// A rank's head without its place and verb (…综合实力进入全省 → …综合实力).
+fn rank_scope(head: &str) -> &str {
+    let mut h = head;
+    for _ in 0..2 {
+        for w in RANK_SCOPES.iter().chain(RANK_VERBS.iter()) {
+            if let Some(r) = h.strip_suffix(w) {
+                h = r;
+            }
+        }
+    }
+    h
+}
+
+/// Money units: a money amount right before a noun names a kind of thing (10亿元以上的项目), not a target.
+fn is_money_or_share(unit: &str) -> bool {
+    unit.ends_with('元') || unit == "%" || unit.ends_with("美元")
+}
+
+/// Nouns that close an indicator measured without a unit (区域创新能力指数达到150以上).
+const UNITLESS_NOUNS: [&str; 5] = ["指数", "指标值", "得分", "分值", "融合度"];
+
 /// Reads one quantity of a clause as a target candidate, or `None` when it is not one.
+#[allow(clippy::too_many_lines)]
 fn read_candidate(
     clause: &str,
     clause_abs: usize,
@@ -1043,15 +1544,51 @@ fn read_candidate(
     section: SectionKind,
     deadline_known: bool,
     pending_relative: Option<&(String, Span)>,
+    inherit: &Inherit,
 ) -> Option<Candidate> {
     let q = &f.quantity;
     let before = &clause[..f.start];
     let after = &clause[f.end..];
-    if !is_target_unit(&q.unit) {
+    // A money amount or share that qualifies a noun (超30亿元或3亿美元项目, 10亿元以上的重大技改项目, 十亿元企业)
+    // is a threshold, not a target.
+    if is_money_or_share(&q.unit)
+        && (["项目", "企业", "的", "或", "规模", "级"]
+            .iter()
+            .any(|w| after.starts_with(w)))
+    {
         return None;
     }
-    // Ordinals (第三批), document numbers (12号), sessions (十三届).
-    if before.ends_with('第') || after.starts_with(['号', '届', '次', '期', '版']) {
+    // Document numbers (12号), sessions (十三届), batches.
+    if after.starts_with(['号', '届', '次', '期', '版', '批', '轮']) {
+        return None;
+    }
+    // A rank: 前10位, 前三名, 前3水平, 第15位, 世界第二, 18名以内.
+    let before_rank = before.strip_suffix('前').or_else(|| before.strip_suffix('第'));
+    let is_rank_place =
+        |h: &str| RANK_SCOPES.iter().any(|w| h.ends_with(w)) || RANK_VERBS.iter().any(|w| h.ends_with(w));
+    let rank = match before_rank {
+        Some(h)
+            if before.ends_with('前')
+                && (matches!(q.unit.as_str(), "位" | "名")
+                    || q.unit.is_empty()
+                        && ["水平", "行列", "位次"].iter().any(|w| after.starts_with(w))) =>
+        {
+            Some(h)
+        }
+        Some(h)
+            if before.ends_with('第') && matches!(q.unit.as_str(), "位" | "名" | "") && is_rank_place(h) =>
+        {
+            Some(h)
+        }
+        _ if matches!(q.unit.as_str(), "名" | "位")
+            && q.bound == Some(Bound::AtMost)
+            && is_rank_place(before) =>
+        {
+            Some(before)
+        }
+        _ => None,
+    };
+    if rank.is_none() && before.ends_with('第') {
         return None;
     }
     if is_count_of_measures(&q.unit, after, before) {
@@ -1102,6 +1639,9 @@ fn read_candidate(
             dropped: false,
             base_comparator: Comparator::Multiple,
             continued: false,
+            leading: false,
+            action: false,
+            value_abs: 0,
         });
     }
 
@@ -1109,29 +1649,17 @@ fn read_candidate(
     let mut comparator = None;
     let mut comparator_text = String::new();
     let mut head = before;
-    // 前10位 / 前三名: a rank.
-    if before.ends_with('前') && matches!(q.unit.as_str(), "位" | "名") {
+    if let Some(h) = rank {
         comparator = Some(Comparator::RankAtMost);
-        comparator_text = format!("前{}", q.unit);
-        head = &before[..before.len() - '前'.len_utf8()];
+        comparator_text = if before.ends_with('前') {
+            format!("前{}", q.unit)
+        } else if before.ends_with('第') {
+            format!("第{}", q.unit)
+        } else {
+            format!("{}以内", q.unit)
+        };
         // …综合实力进入全省前3位: neither the place nor the verb is part of the indicator.
-        for _ in 0..2 {
-            for w in [
-                "进入",
-                "位居",
-                "位列",
-                "排名",
-                "保持",
-                "全国",
-                "全省",
-                "全市",
-                "同类城市",
-            ] {
-                if let Some(h) = head.strip_suffix(w) {
-                    head = h;
-                }
-            }
-        }
+        head = rank_scope(h);
     } else {
         let h = before.strip_suffix('了').unwrap_or(before);
         if let Some(&(w, c)) = VERBS_BEFORE.iter().find(|(w, _)| h.ends_with(w)) {
@@ -1148,24 +1676,84 @@ fn read_candidate(
         }
     }
     let verb_before = comparator.is_some();
+    // 要突破, 将达到, 力争达到: the auxiliary is not part of the indicator.
+    let mut head = head.trim_end_matches(['要', '将']);
+    for w in ["力争", "争取", "努力", "确保", "力求"] {
+        head = head.strip_suffix(w).unwrap_or(head);
+    }
     let stripped = strip_openers(head).trim();
     let mut indicator = stripped.to_owned();
     // Leading verb: 做实产业技术研究院5家, 新增高新技术企业606家, 每年新增高新技术企业200家 (per year).
-    let (per_year, after_period) = match ["每年", "年均"].iter().find(|p| stripped.starts_with(*p)) {
-        Some(p) => (Some(*p), &stripped[p.len()..]),
-        None => (None, stripped),
-    };
+    let per_year = ["每年", "年均"]
+        .iter()
+        .find(|p| head.trim_start_matches([',', ' ', '、']).contains(*p) && stripped.len() < head.len())
+        .copied();
+    // 在全市遴选500家…: the place before a verb of action is not the indicator either.
+    let after_period = [
+        "在全市",
+        "在全省",
+        "在全区",
+        "在全县",
+        "全市",
+        "全省",
+        "全区",
+        "全县",
+    ]
+    .iter()
+    .find_map(|p| {
+        let r = strip_openers(stripped.strip_prefix(p)?.trim_start_matches(['将', '要']));
+        LEADING_VERBS
+            .iter()
+            .map(|(w, _)| *w)
+            .chain(ACTION_VERBS)
+            .any(|w| r.starts_with(w))
+            .then_some(r)
+    })
+    .unwrap_or(stripped);
+    let mut leading = false;
+    let mut action = false;
     if comparator.is_none()
         && let Some(&(w, c)) = LEADING_VERBS.iter().find(|(w, _)| after_period.starts_with(w))
     {
         comparator = Some(c);
         comparator_text = format!("{}{w}", per_year.unwrap_or(""));
         indicator = after_period[w.len()..].trim().to_owned();
-        if let Some(p) = per_year {
-            indicator = format!("{indicator}({p})");
-        }
+        leading = true;
+        action = true;
+    } else if comparator.is_none()
+        && let Some(w) = ACTION_VERBS.iter().find(|w| after_period.starts_with(*w))
+    {
+        comparator_text = (*w).to_owned();
+        indicator = after_period[w.len()..].trim().to_owned();
+        leading = true;
+        action = true;
+    } else if let Some(w) = LEADING_VERBS
+        .iter()
+        .map(|(w, _)| *w)
+        .chain(ACTION_VERBS)
+        .find(|w| after_period.starts_with(*w))
+        && verb_before
+    {
+        // 新增高新技术企业达到20家: the verb before the value decides; the leading verb is not the indicator's.
+        indicator = after_period[w.len()..].trim().to_owned();
     }
-    if chinese_without_scale && comparator.is_none() {
+    if let Some(p) = per_year
+        && leading
+        && !indicator.is_empty()
+    {
+        indicator = format!("{indicator}({p})");
+    }
+    // The next items of a list share its verb (建成省级重点实验室2家、新型研发机构1家; …1家,市级重点实验室1家).
+    if comparator.is_none()
+        && !action
+        && let Some((c, words)) = &inherit.list
+    {
+        comparator = Some(*c);
+        comparator_text.clone_from(words);
+        leading = true;
+        action = true;
+    }
+    if chinese_without_scale && comparator.is_none() && !action {
         return None;
     }
     let mut indicator_after = "";
@@ -1177,14 +1765,51 @@ fn read_candidate(
         indicator_after = trailing_object(after);
     }
     indicator.push_str(indicator_after);
-    // A share stated with 占 but no verb (新增高企占全市40%) is a statement of fact.
-    if !verb_before && (before.contains('占') || before.ends_with('比') || before.ends_with('较')) {
-        return None;
+    // A second value of the sentence for the same subject (增长6%以上,冲刺1500亿元; 确保超过6000万元、争取7000万元).
+    if indicator.is_empty()
+        && pending_relative.is_none()
+        && let Some(prev) = inherit.indicator.as_ref().or(inherit.subject.as_ref())
+    {
+        indicator.clone_from(prev);
+        action = true;
+    }
+    // A share stated with 占 but no verb (新增高企占全市40%) is a statement of fact; a ratio with its name
+    // (比重3.4%以上, 占比45%) is a target when the sentence says so.
+    if !verb_before && !action {
+        let t = before.trim_end();
+        let share_word = ["比重", "占比", "比例", "之比", "强度", "覆盖率", "建有率"]
+            .iter()
+            .any(|w| t.ends_with(w));
+        if !share_word && (before.contains('占') || t.ends_with('比') || t.ends_with('较')) {
+            return None;
+        }
+    }
+    // The unit: a bare scale (研发投入达到50亿以上) is money or a count only with a comparator; no unit at all only for
+    // an index (指数达到150) or a rank.
+    let explicit_word = comparator.is_some() || q.bound.is_some();
+    if !is_target_unit(&q.unit) {
+        let bare_scale = matches!(
+            q.unit.as_str(),
+            "亿" | "千亿" | "百亿" | "十亿" | "万" | "十万" | "百万" | "千万"
+        );
+        let index = q.unit.is_empty()
+            && UNITLESS_NOUNS
+                .iter()
+                .any(|w| indicator.trim_end_matches("的").ends_with(w));
+        let ok =
+            (bare_scale && explicit_word) || (index && verb_before) || (rank.is_some() && q.unit.is_empty());
+        if !ok {
+            return None;
+        }
     }
     // The bound after the value decides or sharpens the comparator.
-    let explicit = comparator.is_some() || q.bound.is_some();
+    let explicit = explicit_word || action;
     let base = comparator.unwrap_or(Comparator::Equal);
-    let comparator = with_bound(base, q.bound);
+    let comparator = match (base, q.bound) {
+        (Comparator::Decrease, Some(Bound::AtLeast)) => Comparator::DecreaseAtLeast,
+        (Comparator::RankAtMost, _) => Comparator::RankAtMost,
+        (b, bound) => with_bound(b, bound),
+    };
     if let Some(b) = q.bound {
         let word = match b {
             Bound::AtLeast => "以上",
@@ -1200,8 +1825,11 @@ fn read_candidate(
             };
         }
     }
-    // Growth needs a rate; a level needs no 增长 in its unit.
-    if comparator.is_growth() && q.unit != "%" && q.unit != "个百分点" {
+    // Growth and decrease need a rate; a level needs no 增长 in its unit.
+    if (comparator.is_growth() || matches!(comparator, Comparator::Decrease | Comparator::DecreaseAtLeast))
+        && q.unit != "%"
+        && q.unit != "个百分点"
+    {
         return None;
     }
     // Span of the evidence: from the clause's start (or the carried-over subject) to the end of the value and the
@@ -1250,6 +1878,9 @@ fn read_candidate(
         dropped: false,
         base_comparator: base,
         continued: false,
+        leading,
+        action,
+        value_abs: 0,
     })
 }
 

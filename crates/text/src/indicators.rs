@@ -33,7 +33,7 @@ const fn known(
 }
 
 /// Strips the words that only say "count of" (总数, 数量, 数) and the leading scope (全区, 全省, 全市) off a phrase.
-fn core_phrase(phrase: &str) -> &str {
+pub(crate) fn core_phrase(phrase: &str) -> &str {
     let mut p = phrase.trim();
     for prefix in ["全区", "全省", "全市", "全县", "全社会", "区域内", "全国"] {
         if let Some(r) = p.strip_prefix(prefix) {

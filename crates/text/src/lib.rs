@@ -5,6 +5,7 @@
 //! ([`indicators`]) and the decoding of raw bytes into text ([`decode`]).
 
 pub mod decode;
+pub mod document;
 pub mod extract;
 pub mod indicators;
 pub mod normalize;
@@ -12,8 +13,12 @@ pub mod numbers;
 pub mod plan_draft;
 pub mod structure;
 
-pub use decode::{DecodeError, DecodedText, SourceEncoding, decode};
-pub use extract::{Comparator, DeadlineSource, ExtractedTarget, Extraction, ExtractionJson, extract};
+pub use decode::{DecodeError, DecodedText, SourceEncoding, decode, decode_text};
+pub use document::{DocumentFormat, read_document};
+pub use extract::{
+    Comparator, DeadlineSource, Evidence, ExtractedTarget, Extraction, ExtractionJson, Firmness, Recurrence,
+    ValueRange, extract,
+};
 pub use indicators::{KnownIndicator, recognise};
 pub use normalize::{NormalizedText, OffsetMap, normalize};
 pub use numbers::{Bound, Quantity, parse_quantity};

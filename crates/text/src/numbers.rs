@@ -46,6 +46,8 @@ pub struct Quantity {
     pub normalized_unit: String,
     pub bound: Option<Bound>,
     pub numeral: Numeral,
+    /// The upper end of a range written `3—5个`, `3至5家`, `3~5家` (`value` is the lower end), as written.
+    pub high: Option<Decimal>,
 }
 
 /// A quantity found in a text, with its byte span (number, scale, unit and bound words included).
@@ -88,7 +90,7 @@ const SCALES: [(&str, u32); 11] = [
 ];
 
 /// Units after the number (and its scale), longest first where one is a prefix of another.
-const UNITS: [&str; 42] = [
+const UNITS: [&str; 44] = [
     "个百分点",
     "百分点",
     "平方公里",
@@ -107,6 +109,8 @@ const UNITS: [&str; 42] = [
     "吨",
     "人次",
     "人年",
+    "台次",
+    "批次",
     "%",
     "‰",
     "家",
@@ -373,6 +377,7 @@ fn scan_at(text: &str, start: usize) -> Option<FoundQuantity> {
                     normalized_unit: "倍".to_owned(),
                     bound,
                     numeral: Numeral::Doubling,
+                    high: None,
                 },
             });
         }
@@ -398,12 +403,19 @@ fn scan_at(text: &str, start: usize) -> Option<FoundQuantity> {
                 normalized_unit: "%".to_owned(),
                 bound,
                 numeral,
+                high: None,
             },
         });
     }
     let number_start = pos;
     let (value, len, numeral) = read_number(rest)?;
     pos += len;
+    // 3—5个, 3至5家, 3~5家: a range; the unit after the second number belongs to both.
+    let mut high = None;
+    if let Some((h, l)) = read_range_end(&text[pos..], numeral) {
+        high = Some(h);
+        pos += l;
+    }
     // 100多家, 5000余家: "more than", between the number and its unit.
     if let Some(after) = text[pos..]
         .strip_prefix('多')
@@ -434,7 +446,7 @@ fn scan_at(text: &str, start: usize) -> Option<FoundQuantity> {
     }
     let mut unit_word = "";
     for u in UNITS {
-        if text[pos..].starts_with(u) {
+        if text[pos..].starts_with(u) && !unit_is_word_start(u, &text[pos + u.len()..]) {
             unit_word = u;
             pos += u.len();
             break;
@@ -453,6 +465,10 @@ fn scan_at(text: &str, start: usize) -> Option<FoundQuantity> {
     let total_pow = scale_pow + chinese_scale_pow + unit_pow;
     let normalized_value = value.checked_mul(pow10(total_pow))?;
     let unit = format!("{chinese_scale_word}{scale_word}{unit_word}");
+    let high = match high {
+        Some(h) if h > value => Some(h),
+        _ => None,
+    };
     Some(FoundQuantity {
         start,
         end: pos,
@@ -464,8 +480,45 @@ fn scan_at(text: &str, start: usize) -> Option<FoundQuantity> {
             normalized_unit: normalized_unit.to_owned(),
             bound,
             numeral,
+            high,
         },
     })
+}
+
+/// The second number of a range right after a first one: `—5`, `-5`, `~5`, `至5`, `到5` (same kind of numeral).
+/// Returns its value and the bytes read. `2018—2020` is read too (a year range has no unit and is never a
+/// target value).
+fn read_range_end(s: &str, numeral: Numeral) -> Option<(Decimal, usize)> {
+    for sep in ["——", "—", "–", "-", "~", "〜", "至", "到"] {
+        if let Some(rest) = s.strip_prefix(sep) {
+            let (v, l, n) = read_number(rest)?;
+            return (n == numeral).then_some((v, sep.len() + l));
+        }
+    }
+    None
+}
+
+/// A unit character that here starts a word instead (`3亿支持` is 3 亿 and then 支持, not 3 亿支; `5项目` is not
+/// 5 项): the characters after the unit decide.
+fn unit_is_word_start(unit: &str, after: &str) -> bool {
+    let next = after.chars().next();
+    let follows = |cs: &[char]| next.is_some_and(|c| cs.contains(&c));
+    match unit {
+        "支" => follows(&['持', '撑', '付', '出', '援', '柱']),
+        "项" => follows(&['目']),
+        "部" => follows(&['门', '署', '分', '委']),
+        "条" => follows(&['件', '例']),
+        "台" => follows(&['阶', '账']),
+        "处" => follows(&['理', '置']),
+        "所" => follows(&['属', '得', '在', '有']),
+        "场" => follows(&['景', '所', '地', '馆']),
+        "名" => follows(&['单', '称', '牌', '义']),
+        "位" => follows(&['置', '于', '列', '居']),
+        "类" => follows(&['型', '似']),
+        "种" => follows(&['植', '养', '子', '业']),
+        "个" => follows(&['人', '体', '性']),
+        _ => false,
+    }
 }
 
 /// For a Chinese numeral ending in a scale (`一百亿`, `十万`, `千亿`), splits the scale off into the unit:

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use plantrack_core::plan::DerivationRule;
 use rust_decimal::Decimal;
 
-use crate::extract::{Comparator, DeadlineSource, ExtractedTarget, Extraction};
+use crate::extract::{Comparator, DeadlineSource, ExtractedTarget, Extraction, Firmness};
 use crate::structure::{NodeKind, SectionKind, TaskNode};
 
 /// A TOML string literal (basic string, escaped by the toml crate).
@@ -611,10 +611,13 @@ pub fn draft_plan_toml_with(e: &Extraction, source: &str, options: DraftOptions<
     let mut not_drafted = String::new();
     let mut target_ids: Vec<String> = Vec::new();
     for (n, t) in e.targets.iter().enumerate().filter(|(n, _)| accepted(*n)) {
-        if t.comparator == Comparator::Multiple {
+        if matches!(
+            t.comparator,
+            Comparator::Multiple | Comparator::Decrease | Comparator::DecreaseAtLeast
+        ) {
             let _ = writeln!(
                 not_drafted,
-                "# REVIEW: not drafted, a multiple of a base (define the base by hand): {} {} {}{} — 「{}」",
+                "# REVIEW: not drafted, relative to a base (a multiple or a decrease: define the base by hand): {} {} {}{} — 「{}」",
                 t.indicator,
                 t.comparator.as_str(),
                 t.value,
@@ -723,6 +726,7 @@ pub fn draft_plan_toml_with(e: &Extraction, source: &str, options: DraftOptions<
         if known.is_none() {
             let _ = writeln!(targets_out, "# REVIEW: a new indicator, not one plantrack knows.");
         }
+        write_statement_notes(&mut targets_out, t, &years);
         if !matches!(
             t.comparator,
             Comparator::AtLeast | Comparator::GrowthAtLeast | Comparator::AtMost
@@ -848,6 +852,47 @@ pub fn draft_plan_toml_with(e: &Extraction, source: &str, options: DraftOptions<
         }
     }
     out
+}
+
+/// The extraction's firmness, recurrence, range and further statements of a target, as comments a reviewer reads
+/// (the plan file has no fields for them): `# firmness: soft`, `# recurring: yearly`, `# range: 3–5`,
+/// `# also stated: 「…」`.
+fn write_statement_notes(out: &mut String, t: &ExtractedTarget, years: &Years) {
+    if t.firmness == Firmness::Soft {
+        let _ = writeln!(
+            out,
+            "# firmness: soft (力争/争取 in the text) — REVIEW: track it as a stretch goal or as a firm one."
+        );
+    }
+    if t.recurring.is_some() {
+        let _ = writeln!(
+            out,
+            "# recurring: yearly — holds for every year {}–{}, not only at the deadline. REVIEW: one target per year, or a yearly level.",
+            years.first, years.last
+        );
+    }
+    if let Some(r) = t.range {
+        let _ = writeln!(
+            out,
+            "# range: {}–{} {} as written; the value below is its low end. REVIEW.",
+            r.low, r.high, t.unit
+        );
+    }
+    for e in t.evidences.iter().skip(1) {
+        let _ = writeln!(
+            out,
+            "# also stated: 「{}」 ({})",
+            e.text.replace('\n', " "),
+            e.comparator.as_str()
+        );
+    }
+    if let Some(note) = &t.note {
+        let _ = writeln!(
+            out,
+            "# REVIEW: the statements differ: {}",
+            note.replace('\n', " ")
+        );
+    }
 }
 
 /// The plan's own title: the 《…》 a drafting explanation (起草说明) or a notice (通知) names, else the title.
@@ -1010,30 +1055,55 @@ mod tests {
 
     #[test]
     fn every_development_text_drafts_a_readable_plan() {
-        for (name, text) in [
-            (
-                "01",
-                include_str!("../tests/fixtures/policy-texts/01_hainan_keji_fanshenzhang_2021-2023.txt"),
-            ),
-            (
-                "09",
-                include_str!("../tests/fixtures/policy-texts/09_jiangsu_kjt_2020_qiye_jiqun.txt"),
-            ),
-            (
-                "14",
-                include_str!(
-                    "../tests/fixtures/policy-texts/14_panjin_yanhai_jingjidai_2018_gongzuo_fangan.txt"
-                ),
-            ),
-            (
-                "20",
-                include_str!("../tests/fixtures/policy-texts/20_shenyang_kjj_2019_summary_stats_only.txt"),
-            ),
-        ] {
-            let e = extract(text);
-            let plan = check(&draft_plan_toml(&e, name));
-            assert_eq!(plan.targets().len(), e.targets.len(), "{name}");
+        let dir = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/policy-texts"
+        ));
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|x| x != "txt") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let e = extract(&text);
+            let name = path.display().to_string();
+            let plan = check(&draft_plan_toml(&e, &name));
+            let relative = e
+                .targets
+                .iter()
+                .filter(|t| {
+                    matches!(
+                        t.comparator,
+                        Comparator::Multiple | Comparator::Decrease | Comparator::DecreaseAtLeast
+                    )
+                })
+                .count();
+            assert_eq!(plan.targets().len(), e.targets.len() - relative, "{name}");
+            n += 1;
         }
+        assert!(n >= 27, "all fixtures read ({n})");
+    }
+
+    #[test]
+    fn soft_recurring_ranged_and_restated_targets_say_so_in_the_draft() {
+        let e = extract(
+            "title: 某区科技创新行动方案(2021—2025年)\n二、主要目标\n到2025年,高新技术企业达到500家,\
+             力争新建3—5个孵化器,每年安排科技专项资金不少于2亿元。高新技术企业总数突破500家。\n",
+        );
+        let draft = draft_plan_toml(&e, "t");
+        check(&draft);
+        assert!(draft.contains("# firmness: soft"), "{draft}");
+        assert!(
+            draft.contains("# recurring: yearly — holds for every year 2021–2025"),
+            "{draft}"
+        );
+        assert!(draft.contains("# range: 3–5 个"), "{draft}");
+        assert!(
+            draft.contains("# also stated: 「高新技术企业总数突破500家」 (>)"),
+            "{draft}"
+        );
+        assert!(draft.contains("# REVIEW: the statements differ"), "{draft}");
     }
 
     #[test]

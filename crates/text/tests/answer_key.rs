@@ -1,12 +1,14 @@
 //! Precision and recall of target extraction against the development set's hand-made answer key
-//! (`fixtures/policy-texts/answer_key.tsv`, conventions in its README).
+//! (`fixtures/policy-texts/answer_key.tsv`, conventions in its README), per file and overall.
 //!
-//! A row is found when an extracted target of the same file has the same comparator, value, unit and deadline
-//! year, and its evidence span (mapped back to the original text) overlaps the row's evidence substring.
+//! A row is found when an extracted target of the same file has the same comparator, value, unit, deadline year
+//! and range end, and one of its evidence spans (mapped back to the original text) overlaps the row's evidence
+//! substring. Firmness and recurrence are reported and must agree on found rows.
 //! Run with `cargo test -p plantrack-text --test answer_key -- --nocapture` to see the per-file report.
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use plantrack_text::{ExtractedTarget, extract};
@@ -21,6 +23,9 @@ struct KeyRow {
     unit: String,
     deadline: Option<i32>,
     evidence: String,
+    soft: bool,
+    recurring: bool,
+    high: Option<Decimal>,
 }
 
 fn fixtures() -> &'static Path {
@@ -37,6 +42,7 @@ fn key() -> Vec<KeyRow> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let c: Vec<&str> = l.split('\t').collect();
+            let col = |i: usize| c.get(i).copied().unwrap_or("");
             // deadline: "2020" or "(implicit … 2020 …)": the first four-digit number.
             let deadline = c[7]
                 .as_bytes()
@@ -52,6 +58,9 @@ fn key() -> Vec<KeyRow> {
                 unit: c[6].to_owned(),
                 deadline,
                 evidence: c[8].to_owned(),
+                soft: col(10) == "soft",
+                recurring: col(11) == "yes",
+                high: (!col(12).is_empty()).then(|| col(12).parse().unwrap()),
             }
         })
         .collect()
@@ -76,25 +85,29 @@ fn matches(row: &KeyRow, original: &str, t: &ExtractedTarget) -> bool {
         && t.value == row.value
         && t.unit == row.unit
         && t.deadline == row.deadline
-        && t.original_start < ev_end
-        && ev < t.original_end
+        && t.range.map(|r| r.high) == row.high
+        && t.evidences
+            .iter()
+            .any(|e| e.original_start < ev_end && ev < e.original_end)
 }
 
+#[derive(Default)]
 struct Score {
     key_rows: usize,
     found: usize,
     extracted: usize,
     correct: usize,
+    firmness_wrong: Vec<String>,
+    recurring_wrong: Vec<String>,
 }
 
 fn score() -> Score {
     let key = key();
     let mut s = Score {
         key_rows: key.len(),
-        found: 0,
-        extracted: 0,
-        correct: 0,
+        ..Score::default()
     };
+    let mut table = BTreeMap::new();
     for file in files() {
         let original = std::fs::read_to_string(fixtures().join(&file)).unwrap();
         let e = extract(&original);
@@ -104,9 +117,19 @@ fn score() -> Score {
             e.targets.len(),
             rows.len()
         );
+        let (mut found, mut correct) = (0, 0);
         for r in &rows {
-            let hit = e.targets.iter().any(|t| matches(r, &original, t));
-            s.found += usize::from(hit);
+            let hit = e.targets.iter().find(|t| matches(r, &original, t));
+            found += usize::from(hit.is_some());
+            if let Some(t) = hit {
+                let soft = t.firmness == plantrack_text::Firmness::Soft;
+                if soft != r.soft {
+                    s.firmness_wrong.push(format!("{file} #{}", r.n));
+                }
+                if t.recurring.is_some() != r.recurring {
+                    s.recurring_wrong.push(format!("{file} #{}", r.n));
+                }
+            }
             println!(
                 "  key #{} {} {} {} {} {:?}: {}",
                 r.n,
@@ -115,25 +138,47 @@ fn score() -> Score {
                 r.value,
                 r.unit,
                 r.deadline,
-                if hit { "found" } else { "MISSED" }
+                if hit.is_some() { "found" } else { "MISSED" }
             );
         }
         for t in &e.targets {
             let ok = rows.iter().any(|r| matches(r, &original, t));
-            s.extracted += 1;
-            s.correct += usize::from(ok);
+            correct += usize::from(ok);
             println!(
-                "  got {} {} {} {} {:?} [{}] conf {}: {}",
+                "  got {} {} {}{} {} {:?} {:?}{} [{}] conf {}: {}",
                 t.indicator,
                 t.comparator.as_str(),
                 t.value,
+                t.range.map(|r| format!("~{}", r.high)).unwrap_or_default(),
                 t.unit,
                 t.deadline,
+                t.firmness,
+                if t.recurring.is_some() { " yearly" } else { "" },
                 t.target_id.as_deref().unwrap_or("-"),
                 t.confidence,
                 if ok { "correct" } else { "FALSE POSITIVE" }
             );
         }
+        s.found += found;
+        s.extracted += e.targets.len();
+        s.correct += correct;
+        table.insert(file, (rows.len(), found, e.targets.len(), correct));
+    }
+    println!("\nper file: key found/rows (recall) · correct/extracted (precision)");
+    for (file, (rows, found, extracted, correct)) in &table {
+        let r = if *rows == 0 {
+            1.0
+        } else {
+            *found as f64 / *rows as f64
+        };
+        let p = if *extracted == 0 {
+            1.0
+        } else {
+            *correct as f64 / *extracted as f64
+        };
+        println!(
+            "  {file:<70} recall {found:>2}/{rows:<2} = {r:.2}  precision {correct:>2}/{extracted:<2} = {p:.2}"
+        );
     }
     s
 }
@@ -144,23 +189,31 @@ fn the_development_texts_reach_the_answer_key() {
     let precision = s.correct as f64 / s.extracted.max(1) as f64;
     let recall = s.found as f64 / s.key_rows.max(1) as f64;
     println!(
-        "precision {}/{} = {precision:.3}, recall {}/{} = {recall:.3}",
+        "overall: precision {}/{} = {precision:.3}, recall {}/{} = {recall:.3}",
         s.correct, s.extracted, s.found, s.key_rows
     );
-    // Floors we reach today; raise them as the extractor improves, never lower them silently.
-    assert!(s.found >= s.key_rows, "recall {}/{}", s.found, s.key_rows);
+    println!("firmness disagreements: {:?}", s.firmness_wrong);
+    println!("recurrence disagreements: {:?}", s.recurring_wrong);
+    // The floors of the development set (issue: ≥ 0.98 on our own texts); raise them, never lower them silently.
+    assert!(precision >= 0.98, "precision {precision:.3}");
+    assert!(recall >= 0.98, "recall {recall:.3}");
     assert!(
-        s.correct >= s.extracted,
-        "precision {}/{}",
-        s.correct,
-        s.extracted
+        s.firmness_wrong.len() * 20 <= s.found,
+        "firmness {:?}",
+        s.firmness_wrong
     );
+    assert!(s.recurring_wrong.is_empty(), "recurrence {:?}", s.recurring_wrong);
 }
 
 #[test]
-fn the_summary_of_achievements_yields_no_targets() {
-    let original =
-        std::fs::read_to_string(fixtures().join("20_shenyang_kjj_2019_summary_stats_only.txt")).unwrap();
-    let e = extract(&original);
-    assert_eq!(e.targets, vec![], "text 20 states no targets");
+fn texts_without_targets_yield_none() {
+    for file in files()
+        .into_iter()
+        .filter(|f| f.starts_with("20_") || f.contains("no_targets"))
+    {
+        let original = std::fs::read_to_string(fixtures().join(&file)).unwrap();
+        let e = extract(&original);
+        let got: Vec<String> = e.targets.iter().map(|t| t.evidence.clone()).collect();
+        assert!(got.is_empty(), "{file} states no targets, got {got:?}");
+    }
 }

@@ -1,6 +1,11 @@
-//! `plantrack extract FILE [--format json|toml]` — draft a plan from a policy text (政策文本): normalise it, read
-//! its targets and task tree, and print them. Unusable input (missing, empty, binary, undecodable or oversized
-//! files) exits with code 2 and a message in Chinese and English; a text without targets is not an error.
+//! `plantrack extract FILE [--format json|toml]` — draft a plan from a policy text (政策文本): read the document
+//! (.docx, .pdf with a text layer, .ofd, a saved web page, or plain text — told apart by content, not by the
+//! file's name), normalise it, read its targets and task tree, and print them. Unusable input (missing, empty,
+//! binary, undecodable or oversized files, old .doc/.wps files, scanned PDFs) exits with code 2 and a message in
+//! Chinese and English; a text without targets is not an error.
+//!
+//! The JSON is written through a buffer straight to stdout: its size is the text once (`normalized_text`) plus
+//! what was found, and nothing of it is held in memory twice.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -12,7 +17,8 @@ use super::BadInput;
 
 #[derive(Debug, clap::Args)]
 pub struct ExtractArgs {
-    /// The policy text: UTF-8, UTF-16 with a byte-order mark, or GBK/GB18030 (detected).
+    /// The policy text: .docx, .pdf (with text), .ofd, .html/.htm, or plain text in UTF-8, UTF-16 with a
+    /// byte-order mark, or GBK/GB18030 — the kind is detected from the content.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Output: `json` (targets with evidence spans, task tree) or `toml` (a draft plan file, every guess marked
@@ -31,7 +37,7 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
     let bytes = read_bounded(&args.file)?;
     let decoded = decode(&bytes).map_err(|e| BadInput(format!("{}: {e}", args.file.display())))?;
     let extraction = plantrack_text::extract(&decoded.text);
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &extraction.to_json())?;

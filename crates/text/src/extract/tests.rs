@@ -445,3 +445,230 @@ fn pathological_texts_take_linear_time() {
         assert!(e.targets.iter().all(|t| t.evidence.len() < 2_000));
     }
 }
+
+/// The classes of misses and false finds on texts the extractor had not seen (issue: "target extraction that holds
+/// on texts it has never seen"), one test each, with the issue's own examples.
+mod unseen_classes {
+    use rust_decimal_macros::dec;
+
+    use super::super::*;
+
+    const PLAN: &str = "title: 某区科技创新三年行动计划(2021—2023年)\n二、主要目标\n";
+
+    fn in_plan(body: &str) -> Vec<ExtractedTarget> {
+        extract(&format!("{PLAN}{body}\n")).targets
+    }
+
+    fn brief(t: &[ExtractedTarget]) -> Vec<(String, &'static str, Decimal, String)> {
+        t.iter()
+            .map(|t| {
+                (
+                    t.indicator.clone(),
+                    t.comparator.as_str(),
+                    t.value,
+                    t.unit.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_target_stated_twice_is_one_target_with_two_evidences() {
+        let t = extract(
+            "到2020年高新技术企业达到500家。\n三、重点任务\n(一)培育企业\n到2020年,高新技术企业总数突破500家。\n",
+        )
+        .targets;
+        assert_eq!(t.len(), 1, "{t:#?}");
+        let t = &t[0];
+        assert_eq!((t.comparator, t.value), (Comparator::AtLeast, dec!(500)));
+        let ev: Vec<&str> = t.evidences.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(ev, ["到2020年高新技术企业达到500家", "高新技术企业总数突破500家"]);
+        assert!(
+            t.note
+                .as_deref()
+                .is_some_and(|n| n.contains(">=") && n.contains('>'))
+        );
+        assert!(t.evidences.iter().all(|e| e.original_start < e.original_end));
+    }
+
+    #[test]
+    fn a_range_is_one_value_with_both_ends() {
+        for (text, low, high, unit) in [
+            ("新建3—5个孵化器。", dec!(3), dec!(5), "个"),
+            ("新建孵化器3至5家。", dec!(3), dec!(5), "家"),
+            ("新建孵化器3~5家。", dec!(3), dec!(5), "家"),
+            ("新建孵化器3～5家。", dec!(3), dec!(5), "家"),
+        ] {
+            let t = in_plan(text);
+            assert_eq!(t.len(), 1, "{text}: {t:#?}");
+            assert_eq!(
+                (t[0].value, t[0].range, t[0].unit.as_str(), t[0].comparator),
+                (low, Some(ValueRange { low, high }), unit, Comparator::Add),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_before_its_indicator_is_read() {
+        let t = in_plan("推动500项科技成果转化落地,培育100家瞪羚企业。");
+        assert_eq!(
+            brief(&t),
+            [
+                ("科技成果转化落地".to_owned(), "=", dec!(500), "项".to_owned()),
+                ("瞪羚企业".to_owned(), "=", dec!(100), "家".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_share_without_a_verb_is_read() {
+        let t = in_plan("R&D经费占GDP比重2.8%以上,高新技术产业产值占比45%。");
+        assert_eq!(
+            brief(&t),
+            [
+                ("R&D经费占GDP比重".to_owned(), ">=", dec!(2.8), "%".to_owned()),
+                ("高新技术产业产值占比".to_owned(), "=", dec!(45), "%".to_owned())
+            ]
+        );
+        assert_eq!(t[0].target_id.as_deref(), Some("rd_intensity"));
+    }
+
+    #[test]
+    fn ranks_are_read_with_and_without_qian() {
+        let t = in_plan("综合科技创新水平进入全省前10位,专利授权量跃居全国第15位。");
+        assert_eq!(
+            brief(&t),
+            [
+                ("综合科技创新水平".to_owned(), "rank<=", dec!(10), "位".to_owned()),
+                ("专利授权量".to_owned(), "rank<=", dec!(15), "位".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn an_index_needs_no_unit() {
+        let t = in_plan("区域创新能力指数达到150以上。");
+        assert_eq!(
+            brief(&t),
+            [("区域创新能力指数".to_owned(), ">=", dec!(150), String::new())]
+        );
+    }
+
+    #[test]
+    fn a_bare_scale_is_the_unit_and_ends_the_number() {
+        let t = in_plan("研发投入达到50亿以上,安排不少于3亿支持企业创新。");
+        let got: Vec<_> = t
+            .iter()
+            .map(|t| (t.value, t.unit.as_str(), t.comparator))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (dec!(50), "亿", Comparator::AtLeast),
+                (dec!(3), "亿", Comparator::AtLeast)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_yearly_target_holds_every_year_of_the_plan() {
+        let t = in_plan("每年安排科技专项资金不少于2亿元。");
+        assert_eq!(t.len(), 1);
+        assert_eq!(
+            (t[0].recurring, t[0].deadline, t[0].value, t[0].unit.as_str()),
+            (Some(Recurrence::Yearly), Some(2023), dec!(2), "亿元")
+        );
+        let t = in_plan("到2023年,高新技术企业达到50家。");
+        assert_eq!(t[0].recurring, None);
+    }
+
+    #[test]
+    fn last_years_results_in_a_work_report_are_not_targets() {
+        let e = extract(
+            "发布日期:2021-01-20\n去年技术合同成交额突破500亿元、增长12%。今年,技术合同成交额力争达到600亿元。\n\
+             “十三五”期间累计新增高新技术企业300家。\n",
+        );
+        let got: Vec<_> = e
+            .targets
+            .iter()
+            .map(|t| (t.value, t.deadline, t.firmness))
+            .collect();
+        assert_eq!(got, [(dec!(600), Some(2021), Firmness::Soft)]);
+    }
+
+    #[test]
+    fn several_targets_under_one_verb_are_each_a_target() {
+        let t = in_plan("建成省级重点实验室2家、新型研发机构1家、专业孵化器3家。");
+        assert_eq!(
+            brief(&t),
+            [
+                ("省级重点实验室".to_owned(), ">=", dec!(2), "家".to_owned()),
+                ("新型研发机构".to_owned(), ">=", dec!(1), "家".to_owned()),
+                ("专业孵化器".to_owned(), ">=", dec!(3), "家".to_owned())
+            ]
+        );
+        assert_eq!(t[1].evidence, "新型研发机构1家");
+    }
+
+    #[test]
+    fn soft_targets_keep_their_softness() {
+        let t = in_plan("争创1家国家级创新型县,力争新增高新技术企业20家,确保研发投入增长10%。");
+        let got: Vec<_> = t.iter().map(|t| (t.value, t.firmness)).collect();
+        assert_eq!(
+            got,
+            [
+                (dec!(1), Firmness::Soft),
+                (dec!(20), Firmness::Soft),
+                (dec!(10), Firmness::Hard)
+            ]
+        );
+        // 力争到2025年 makes its paragraph soft; a deadline written without it ends that.
+        let e =
+            extract("力争到2025年,高新技术企业突破4000家。数字经济占比达50%。到2025年,建成孵化器10家。\n");
+        let got: Vec<_> = e.targets.iter().map(|t| t.firmness).collect();
+        assert_eq!(got, [Firmness::Soft, Firmness::Soft, Firmness::Hard]);
+    }
+
+    #[test]
+    fn thresholds_and_quoted_speech() {
+        // 30亿元 and 3亿美元 say which projects count; 6 is the target.
+        let t = in_plan("全年引进投资超30亿元或3亿美元项目6个,支持总投资10亿元以上的技改项目。");
+        assert_eq!(brief(&t).iter().map(|b| b.2).collect::<Vec<_>>(), [dec!(6)]);
+        // A quoted speech states targets; a quoted name does not.
+        let e = extract("发布日期:2018-02-06\n“今年,全省将新建省级产业技术创新联盟12家。”实现“六个倍增”。\n");
+        assert_eq!(e.targets.len(), 1);
+        assert_eq!(
+            (e.targets[0].value, e.targets[0].deadline),
+            (dec!(12), Some(2018))
+        );
+    }
+
+    #[test]
+    fn new_json_fields_are_present_and_old_ones_kept() {
+        let e = extract(&format!("{PLAN}力争新建3—5个孵化器。\n"));
+        let json = serde_json::to_value(e.to_json()).unwrap();
+        let t = &json["targets"][0];
+        for key in [
+            "indicator",
+            "target_id",
+            "comparator",
+            "value",
+            "unit",
+            "deadline",
+            "evidence",
+            "start",
+            "end",
+            "original_start",
+            "original_end",
+            "lead_department",
+            "confidence",
+        ] {
+            assert!(t.get(key).is_some(), "{key}");
+        }
+        assert_eq!(t["firmness"], "soft");
+        assert_eq!(t["recurring"], serde_json::Value::Null);
+        assert_eq!(t["range"], serde_json::json!({"low": "3", "high": "5"}));
+        assert_eq!(t["evidences"][0]["text"], "力争新建3—5个孵化器");
+    }
+}

@@ -1,4 +1,5 @@
-//! Drafting a plan from a policy text (规划起草, issue 7): paste or upload a document (`GET /plans/new`), review
+//! Drafting a plan from a policy text (规划起草, issue 7): paste or upload a document — .docx, .pdf, .ofd, a saved
+//! web page or plain text, told apart by content in `plantrack_text::document` — (`GET /plans/new`), review
 //! the extracted targets beside the normalised text with each target's evidence highlighted (`POST /plans/new`),
 //! accept a subset into a new draft plan (`POST /plans/accept`), which is then shown at `/plans/{key}`.
 //!
@@ -15,7 +16,9 @@ use axum::http::StatusCode;
 use base64::Engine;
 use plantrack_app::drafts::{AcceptRequest, ReadDocument};
 use plantrack_app::{AppError, Permission};
-use plantrack_text::{Comparator, DeadlineSource, NodeKind, SectionKind, SourceEncoding, TaskNode};
+use plantrack_text::{
+    Comparator, DeadlineSource, DocumentFormat, NodeKind, SectionKind, SourceEncoding, TaskNode,
+};
 
 use super::{Msgs, OrPage, PageResult, fail, field_messages};
 use crate::AppState;
@@ -180,7 +183,7 @@ struct ReviewPage {
     c: Chrome,
     title: String,
     source: String,
-    encoding: &'static str,
+    encoding: String,
     period: String,
     pieces: Vec<Piece>,
     targets: Vec<TargetRow>,
@@ -188,12 +191,17 @@ struct ReviewPage {
     payload: String,
 }
 
-fn encoding_name(e: SourceEncoding) -> &'static str {
-    match e {
+/// The kind of document and, for plain text, its encoding (`Word (.docx)`, `文本 / text · GBK/GB18030`).
+fn encoding_name(format: DocumentFormat, e: SourceEncoding) -> String {
+    let encoding = match e {
         SourceEncoding::Utf8 => "UTF-8",
         SourceEncoding::Utf16Le => "UTF-16LE",
         SourceEncoding::Utf16Be => "UTF-16BE",
         SourceEncoding::Gb18030 => "GBK/GB18030",
+    };
+    match format {
+        DocumentFormat::PlainText => format!("{} · {encoding}", format.label()),
+        other => other.label().to_owned(),
     }
 }
 
@@ -217,7 +225,10 @@ fn review_page(ctx: &Ctx, doc: &ReadDocument, source: &str) -> ReviewPage {
             lead: t.lead_department.clone().unwrap_or_default(),
             confidence: t.confidence.to_string(),
             doubtful: t.confidence < threshold,
-            draftable: t.comparator != Comparator::Multiple,
+            draftable: !matches!(
+                t.comparator,
+                Comparator::Multiple | Comparator::Decrease | Comparator::DecreaseAtLeast
+            ),
         })
         .collect();
     let mut tree = Vec::new();
@@ -226,7 +237,7 @@ fn review_page(ctx: &Ctx, doc: &ReadDocument, source: &str) -> ReviewPage {
         c: Chrome::new(ctx, "draft.review_title", "drafts"),
         title: e.title.clone(),
         source: source.to_owned(),
-        encoding: encoding_name(doc.decoded.encoding),
+        encoding: encoding_name(doc.decoded.format, doc.decoded.encoding),
         period: e.plan_period.map(|(a, b)| format!("{a}–{b}")).unwrap_or_default(),
         pieces: pieces(e.normalized_text(), &spans),
         targets,

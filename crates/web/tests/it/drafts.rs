@@ -242,6 +242,82 @@ async fn uploads_in_gbk_and_utf16_are_read_and_the_file_wins_over_the_paste() {
     app.finish().await;
 }
 
+fn document(name: &str) -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../text/tests/fixtures/documents/");
+    std::fs::read(format!("{path}{name}")).unwrap()
+}
+
+#[tokio::test]
+async fn word_pdf_ofd_and_web_page_uploads_are_read_by_content_and_old_formats_are_refused() {
+    let app = sqlite_app().await;
+    let base = app.base().to_owned();
+    let admin = login(&base, "admin").await;
+    // The names say nothing: the content decides.
+    for (file, kind, target) in [
+        (
+            "plan.docx",
+            "Word (.docx)",
+            "建设市级以上孵化器、众创空间、加速器10家",
+        ),
+        (
+            "plan.pdf",
+            "PDF",
+            "高技术制造业增加值占规模以上工业增加值比重达到50%",
+        ),
+        ("dongtou-plan.ofd", "OFD", "跃居全省前40位"),
+        ("dongtou-page.html", "HTML", "跃居全省前40位"),
+    ] {
+        let (status, html) = submit(&base, &admin, "", Some(("upload.bin", document(file)))).await;
+        assert_eq!(status, 200, "{file}: {html}");
+        assert!(html.contains(kind), "{file}: {kind}");
+        assert!(html.contains(target), "{file}: {target}");
+        assert!(html.matches("name=\"accept\"").count() >= 3, "{file}");
+    }
+    let before = plan_count(&app.db.store).await;
+    for (file, message) in [("plan.doc", "另存为 .docx"), ("scan.pdf", "需要OCR")] {
+        let (status, html) = submit(&base, &admin, "", Some(("upload.docx", document(file)))).await;
+        assert_eq!(status, 422, "{file}");
+        assert!(html.contains(message), "{file}: {html}");
+    }
+    assert_eq!(plan_count(&app.db.store).await, before);
+    // The JSON twin reads the same documents from the request body.
+    let system = plantrack_app::Principal::system();
+    let (token, _) = plantrack_app::accounts::create_token(&app.db.store, &system, "admin", "t")
+        .await
+        .unwrap();
+    let http = crate::helpers::client();
+    let resp = http
+        .post(format!("{base}/api/v1/extract"))
+        .bearer_auth(&token)
+        .header("content-type", "application/pdf")
+        .body(document("plan.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let got: serde_json::Value = resp.json().await.unwrap();
+    let targets = got["targets"].as_array().unwrap();
+    assert!(targets.iter().any(|t| t["value"] == "50" && t["unit"] == "%"));
+    assert!(
+        targets.iter().any(|t| t["recurring"] == "yearly"),
+        "每年安排…不少于500万元"
+    );
+    let resp = http
+        .post(format!("{base}/api/v1/extract"))
+        .bearer_auth(&token)
+        .body(document("plan.doc"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let v: serde_json::Value = resp.json().await.unwrap();
+    assert!(
+        v["error"]["message_zh"].as_str().unwrap().contains(".docx"),
+        "{v}"
+    );
+    app.finish().await;
+}
+
 #[tokio::test]
 async fn unusable_input_gets_a_message_in_place_and_stores_nothing() {
     let app = sqlite_app().await;
