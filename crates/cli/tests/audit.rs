@@ -68,20 +68,25 @@ fn audit_verify_exits_0_on_an_intact_chain_and_2_naming_a_tampered_event() {
         .stdout
         .clone();
     let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
-    assert_eq!((v["verified"].as_u64(), v["first_id"].as_i64()), (Some(2), Some(2)));
+    assert_eq!(
+        (v["verified"].as_u64(), v["first_id"].as_i64()),
+        (Some(2), Some(2))
+    );
     assert!(v["broken"].is_null());
 
-    tamper(&db, "update audit_event set actor = 'admin' where audit_event_id = 2");
-    plantrack(&db)
-        .args(["audit", "verify"])
-        .assert()
-        .code(2)
-        .stdout(
-            predicate::str::contains("审计事件 #2 被修改")
-                .and(predicate::str::contains("audit event #2 was edited"))
-                .and(predicate::str::contains("1 events verified before it")),
-        );
-    tamper(&db, "update audit_event set actor = 'system' where audit_event_id = 2");
+    tamper(
+        &db,
+        "update audit_event set actor = 'admin' where audit_event_id = 2",
+    );
+    plantrack(&db).args(["audit", "verify"]).assert().code(2).stdout(
+        predicate::str::contains("审计事件 #2 被修改")
+            .and(predicate::str::contains("audit event #2 was edited"))
+            .and(predicate::str::contains("1 events verified before it")),
+    );
+    tamper(
+        &db,
+        "update audit_event set actor = 'system' where audit_event_id = 2",
+    );
     tamper(&db, "delete from audit_event where audit_event_id = 2");
     plantrack(&db)
         .args(["audit", "verify", "--format", "json"])
@@ -130,7 +135,11 @@ fn a_token_or_user_that_cannot_be_shown_is_not_kept_and_exits_1() {
         .success()
         .stdout(predicate::str::contains("1 events verified"));
 
-    let out = run_to_dev_full(&db, &["user", "add", "li", "--role", "leader"], "a long password\n");
+    let out = run_to_dev_full(
+        &db,
+        &["user", "add", "li", "--role", "leader"],
+        "a long password\n",
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("the new user could not be written"), "{stderr}");
@@ -138,7 +147,17 @@ fn a_token_or_user_that_cannot_be_shown_is_not_kept_and_exits_1() {
     add_user(&db, "li");
     // Listings still end quietly when their reader goes away, and other output errors are errors, not panics.
     let out = run_to_dev_full(&db, &["audit", "verify"], "");
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = run_to_dev_full(&db, &["plan", "show"], "");
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -52,8 +52,10 @@ fn a_period_cut_inside_a_character_exits_2() {
 #[test]
 fn a_plan_nested_too_deeply_is_refused_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let plan = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../plans/shuangtaizi-2018-2020.toml"))
-        .unwrap();
+    let plan = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../plans/shuangtaizi-2018-2020.toml"),
+    )
+    .unwrap();
     let line = plan
         .lines()
         .find(|l| l.trim_start().starts_with("expression ="))
@@ -65,7 +67,11 @@ fn a_plan_nested_too_deeply_is_refused_with_exit_2() {
         format!("{}gdp{}", "yoy(".repeat(30_000), ")".repeat(30_000)),
     ] {
         let file = dir.path().join("deep.toml");
-        std::fs::write(&file, plan.replacen(&line, &format!("expression = \"{nested}\""), 1)).unwrap();
+        std::fs::write(
+            &file,
+            plan.replacen(&line, &format!("expression = \"{nested}\""), 1),
+        )
+        .unwrap();
         plantrack(&dir.path().join("x.sqlite3"))
             .args(["plan", "check"])
             .arg(&file)
@@ -120,7 +126,11 @@ impl ReadOnly {
     fn new(file: &Path) -> Option<ReadOnly> {
         let paths = vec![file.to_path_buf(), file.parent().unwrap().to_path_buf()];
         for p in &paths {
-            let ok = StdCommand::new("chattr").arg("+i").arg(p).status().is_ok_and(|s| s.success());
+            let ok = StdCommand::new("chattr")
+                .arg("+i")
+                .arg(p)
+                .status()
+                .is_ok_and(|s| s.success());
             if !ok {
                 use std::os::unix::fs::PermissionsExt;
                 let mode = if p.is_dir() { 0o555 } else { 0o444 };
@@ -129,7 +139,11 @@ impl ReadOnly {
         }
         let guard = ReadOnly(paths);
         // As root without chattr nothing is read-only: then this test cannot say anything.
-        std::fs::OpenOptions::new().append(true).open(file).is_err().then_some(guard)
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(file)
+            .is_err()
+            .then_some(guard)
     }
 }
 
@@ -180,5 +194,9 @@ fn read_commands_work_on_a_read_only_store_and_writes_are_refused_at_once() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("read-only"));
-    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
 }

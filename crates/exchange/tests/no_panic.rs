@@ -5,10 +5,10 @@
 
 use jiff::civil::date;
 use plantrack_core::plan::embedded::shuangtaizi;
+use plantrack_core::registry::Talent;
 use plantrack_exchange::formula::{guard, unguard};
 use plantrack_exchange::write::{CsvOut, export_workbook};
 use plantrack_exchange::{Context, Kind, Parser, Problem, Records};
-use plantrack_store::registries::Talent;
 use proptest::prelude::*;
 
 fn cases(default: u32) -> u32 {
@@ -131,7 +131,7 @@ fn hostile_text() -> impl Strategy<Value = String> {
 /// A CSV of `kind` with its real header and hostile cells.
 fn csv_of(kind: Kind, rows: &[Vec<String>]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let headers: Vec<&str> = kind.columns().iter().map(|c| c.header).collect();
+    let headers: Vec<&str> = kind.fields().iter().map(|c| c.zh).collect();
     w.write_record(&headers).unwrap();
     for r in rows {
         let cells: Vec<&str> = (0..headers.len())
@@ -188,10 +188,10 @@ proptest! {
     ) {
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();
-        for (i, c) in kind.columns().iter().enumerate() {
-            sheet.write_string(0, i as u16, c.header).unwrap();
+        for (i, c) in kind.fields().iter().enumerate() {
+            sheet.write_string(0, i as u16, c.zh).unwrap();
         }
-        let width = kind.columns().len();
+        let width = kind.fields().len();
         for (n, (ty, text, x)) in cells.iter().enumerate() {
             let (row, col) = (1 + (n / width) as u32, (n % width) as u16);
             let text: String = text.chars().filter(|c| !c.is_control()).take(200).collect();

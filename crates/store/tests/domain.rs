@@ -8,7 +8,7 @@ use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
 use plantrack_core::period::Period;
 use plantrack_core::plan::model::DerivationRule;
-use plantrack_store::accounts::{AppUser, Role, ThrottlePolicy};
+use plantrack_store::accounts::{Admission, AppUser, Role, ThrottlePolicy};
 use plantrack_store::audit::AuditQuery;
 use plantrack_store::enterprises::{
     Enterprise, EnterpriseRecord, EnterpriseRecordKind, EnterpriseYear, EnterpriseYearRow, Qualification,
@@ -845,47 +845,60 @@ async fn sessions_tokens_and_throttling_live_in_the_store() {
             assert!(!text.contains("argon2id$"), "{text}");
         }
 
-        // Throttling: the fifth failure locks; a lock is visible from the other instance; reset clears it.
+        // Throttling: an attempt is admitted (and counted) before its password is checked; the fifth failure
+        // locks; a lock is visible from the other instance and refuses the next attempt; a window later the
+        // count starts again; reset clears it. The refusals and the lock are audited.
         let policy = ThrottlePolicy::default();
-        for i in 1..=4 {
-            let st = store.throttle_failure("user:alice", now, policy).await.unwrap();
-            assert_eq!((st.failures, st.locked_until), (i, None));
+        let keys = vec!["user:alice".to_owned()];
+        let who = || Actor {
+            name: "public".into(),
+            ip: Some("192.0.2.7".into()),
+        };
+        for _ in 1..=4 {
+            let admitted = store
+                .throttle_admit(&keys, "alice", now, policy, who())
+                .await
+                .unwrap();
+            assert!(matches!(admitted, Admission::Allowed));
+            let locked = store
+                .throttle_failed(&keys, "alice", "bad password", now, policy, who())
+                .await
+                .unwrap();
+            assert_eq!(locked, None);
         }
-        let st = other.throttle_failure("user:alice", now, policy).await.unwrap();
-        assert!(st.locked_until.is_some());
-        assert!(
-            store
-                .throttle_locked_until("user:alice", now)
-                .await
-                .unwrap()
-                .is_some()
-        );
-        let after_lock = now.checked_add(SignedDuration::from_mins(16)).unwrap();
-        assert!(
-            store
-                .throttle_locked_until("user:alice", after_lock)
-                .await
-                .unwrap()
-                .is_none()
-        );
-        // Failures outside the window start a new count.
-        let st = store
-            .throttle_failure(
-                "user:alice",
-                after_lock.checked_add(SignedDuration::from_hours(1)).unwrap(),
-                policy,
-            )
+        let admitted = other
+            .throttle_admit(&keys, "alice", now, policy, who())
             .await
             .unwrap();
-        assert_eq!(st.failures, 1);
+        assert!(matches!(admitted, Admission::Allowed));
+        let locked = other
+            .throttle_failed(&keys, "alice", "bad password", now, policy, who())
+            .await
+            .unwrap();
+        assert!(locked.is_some());
+        let admitted = store
+            .throttle_admit(&keys, "alice", now, policy, who())
+            .await
+            .unwrap();
+        assert!(matches!(admitted, Admission::Locked { .. }), "{admitted:?}");
+        let after_lock = now.checked_add(SignedDuration::from_mins(16)).unwrap();
+        let admitted = store
+            .throttle_admit(&keys, "alice", after_lock, policy, who())
+            .await
+            .unwrap();
+        assert!(matches!(admitted, Admission::Allowed), "{admitted:?}");
         store.throttle_reset("user:alice").await.unwrap();
-        assert!(
-            store
-                .throttle_locked_until("user:alice", now)
-                .await
-                .unwrap()
-                .is_none()
-        );
+        let admitted = store
+            .throttle_admit(&keys, "alice", now, policy, who())
+            .await
+            .unwrap();
+        assert!(matches!(admitted, Admission::Allowed));
+        store.throttle_reset("user:alice").await.unwrap();
+        let audited = store.audit_events(&AuditQuery::default()).await.unwrap();
+        let actions: Vec<&str> = audited.items.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.contains(&"login_failed"), "{actions:?}");
+        assert!(actions.contains(&"lockout"), "{actions:?}");
+        assert!(actions.contains(&"login_locked"), "{actions:?}");
         assert_eq!(store.purge_expired_sessions(later).await.unwrap(), 0);
         other.close().await;
     });
