@@ -193,18 +193,27 @@ fn an_enormous_file_is_refused_without_reading_it_whole() {
 }
 
 #[test]
-fn a_large_policy_text_is_read_in_bounded_time() {
-    // About 2 MB: the seed repeated. Each copy keeps its eight targets.
+fn a_large_policy_text_repeating_its_targets_merges_them() {
+    // About 2 MB: the seed repeated. The same eight statements, made every time again, stay eight targets, each
+    // with one evidence per copy (output proportional to what is found; its speed is measured by
+    // scripts/bench-extract.sh, not here).
     let seed = std::fs::read_to_string(fixture("seed/plan-explanation.original.txt")).unwrap();
     let copies = 2_000_000 / seed.len();
     let big = format!("{seed}\n").repeat(copies);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.txt");
     std::fs::write(&path, &big).unwrap();
-    let started = std::time::Instant::now();
     let v = extract_json(&path);
-    assert_eq!(v["targets"].as_array().unwrap().len(), 8 * copies);
-    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+    let targets = v["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 8);
+    for t in targets {
+        assert_eq!(
+            t["evidences"].as_array().unwrap().len(),
+            copies,
+            "{}",
+            t["indicator"]
+        );
+    }
 }
 
 #[test]

@@ -83,7 +83,7 @@ fn status_from_the_demo_store_equals_status_from_the_demo_csv() {
 }
 
 #[test]
-fn status_on_an_empty_store_says_there_is_no_data() {
+fn status_on_a_store_that_does_not_exist_says_how_to_fill_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("empty.sqlite3");
     plantrack(&db)

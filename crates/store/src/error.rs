@@ -68,7 +68,9 @@ pub enum StoreError {
     #[error("数据库错误 / database error: {0}")]
     Database(sqlx::Error),
     /// A command that only reads was pointed at a store that does not exist (nothing is created).
-    #[error("数据库不存在 / the store does not exist: {0} (检查 --db 路径 / check the --db path)")]
+    #[error(
+        "数据库不存在 / the store does not exist: {0} (检查 --db 路径,或先运行 plantrack demo 载入演示数据、plantrack import 导入数据 / check the --db path, or run plantrack demo or plantrack import first)"
+    )]
     Missing(String),
     /// The store cannot be written (read-only file, directory or mount) but the command writes.
     #[error(

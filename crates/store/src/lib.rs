@@ -59,6 +59,8 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Opened by [`Store::open_read_only`]: nothing may be written.
+    read_only: bool,
 }
 
 /// File name of the default SQLite store inside the user's data directory.
@@ -172,9 +174,19 @@ impl Store {
                     .await?
             }
         };
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            read_only: false,
+        };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Whether the store was opened read-only ([`Store::open_read_only`]): what would bring derived records up
+    /// to date (the scoring ledger) is then worked out in memory instead of stored.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Open an existing store for reading only: no file is created, no migration applied, nothing written — so
@@ -211,6 +223,7 @@ impl Store {
             Store {
                 pool,
                 backend: Backend::Sqlite,
+                read_only: true,
             }
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = AnyPoolOptions::new()
@@ -228,6 +241,7 @@ impl Store {
             Store {
                 pool,
                 backend: Backend::Postgres,
+                read_only: true,
             }
         } else {
             return Err(StoreError::UnsupportedUrl(redact(url)));

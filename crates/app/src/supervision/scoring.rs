@@ -24,8 +24,12 @@ pub(crate) async fn append_derived(
 
 /// Brings the ledger up to `today` (late reports whose due date passed, items that became overdue): appends
 /// the new entries as the system. Idempotent; safe to run from several places (a concurrent refresh that
-/// appended the same keys first is simply retried once).
+/// appended the same keys first is simply retried once). On a read-only store nothing is appended: the
+/// scoreboard adds the same derived entries in memory ([`scoreboard`]).
 pub async fn refresh_ledger(ctx: Ctx<'_>, today: Date) -> Result<usize, AppError> {
+    if ctx.store.is_read_only() {
+        return Ok(0);
+    }
     let items: Vec<SupervisedItem> = load_items(ctx).await?.into_iter().map(|l| l.item).collect();
     for attempt in 0..2 {
         let mut tx = ctx.store.begin(StoreActor::system()).await?;
@@ -43,6 +47,24 @@ pub async fn refresh_ledger(ctx: Ctx<'_>, today: Date) -> Result<usize, AppError
 
 async fn ledger(ctx: Ctx<'_>) -> Result<(Ledger, Vec<i64>), AppError> {
     let entries = ctx.store.score_entries(ctx.plan_key()).await?;
+    ledger_of(ctx, entries).await
+}
+
+/// The ledger as [`refresh_ledger`] would leave it on `today`: on a writable store, as stored (it was just
+/// refreshed); on a read-only one, the stored entries and, after them, the derived entries it does not hold yet
+/// — the same figures either way.
+async fn ledger_up_to(ctx: Ctx<'_>, today: Date) -> Result<(Ledger, Vec<i64>), AppError> {
+    let mut entries = ctx.store.score_entries(ctx.plan_key()).await?;
+    if ctx.store.is_read_only() {
+        let items: Vec<SupervisedItem> = load_items(ctx).await?.into_iter().map(|l| l.item).collect();
+        let held: std::collections::HashSet<String> = entries.iter().map(|e| e.key.clone()).collect();
+        let new = derive_entries(&items, ctx.rules(), today);
+        entries.extend(new.into_iter().filter(|e| !held.contains(&e.key)));
+    }
+    ledger_of(ctx, entries).await
+}
+
+async fn ledger_of(ctx: Ctx<'_>, entries: Vec<LedgerEntry>) -> Result<(Ledger, Vec<i64>), AppError> {
     let stored = ctx.store.appeals(ctx.plan_key()).await?;
     let versions = stored.iter().map(|a| a.version).collect();
     let ledger = Ledger::from_parts(entries, stored.into_iter().map(|a| a.appeal).collect())
@@ -61,7 +83,7 @@ pub async fn scoreboard(
 ) -> Result<Scoreboard, AppError> {
     principal.require(&Permission::ViewInternal)?;
     refresh_ledger(ctx, today).await?;
-    let (ledger, _) = ledger(ctx).await?;
+    let (ledger, _) = ledger_up_to(ctx, today).await?;
     Ok(ledger.scoreboard(period, &ctx.departments(), &ctx.rules().scoring, as_of))
 }
 

@@ -312,7 +312,10 @@ async fn word_pdf_ofd_and_web_page_uploads_are_read_by_content_and_old_formats_a
     assert_eq!(resp.status(), 422);
     let v: serde_json::Value = resp.json().await.unwrap();
     assert!(
-        v["error"]["message_zh"].as_str().unwrap().contains(".docx"),
+        v["error"]["details"][0]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains(".docx"),
         "{v}"
     );
     app.finish().await;
