@@ -21,6 +21,7 @@ use crate::plan::{department_elements, element_departments};
 
 /// One observation as submitted (a grid cell or an element of the API's array).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ObservationInput {
     /// 区划代码.
     pub org_unit: String,

@@ -7,6 +7,7 @@
 //! Errors are `{"error": {"code", "message_zh", "message_en", "details"}}` (see `crate::error`).
 
 pub mod audit;
+pub mod contract;
 pub mod enterprises;
 pub mod extract;
 pub mod imports;
@@ -114,13 +115,21 @@ impl Modify for Security {
 )]
 pub struct ApiDoc;
 
-/// The OpenAPI document.
+/// The OpenAPI document as the handlers' attributes describe it (before [`contract::refine`]).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
+/// The OpenAPI document served: the handlers' description completed with the typed bodies, per-registry paths
+/// and every error status ([`contract::refine`]).
+pub fn openapi_document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(openapi()).unwrap_or_default();
+    contract::refine(&mut doc);
+    doc
+}
+
 static OPENAPI_JSON: LazyLock<String> =
-    LazyLock::new(|| openapi().to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
+    LazyLock::new(|| serde_json::to_string_pretty(&openapi_document()).unwrap_or_else(|_| "{}".to_owned()));
 
 /// `GET /api/v1/openapi.json`.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "session", security(()),

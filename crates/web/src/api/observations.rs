@@ -15,7 +15,7 @@ use crate::error::ApiError;
 
 /// An array of observations, or `{"observations": [...]}`.
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, deny_unknown_fields)]
 enum Body {
     List(Vec<ObservationInput>),
     Wrapped { observations: Vec<ObservationInput> },

@@ -452,3 +452,57 @@ async fn the_openapi_document_lists_every_api_route_the_router_serves() {
     assert!(checked >= 15, "only {checked} API routes");
     app.finish().await;
 }
+
+/// The contract the API publishes is typed: one path per registry with a create body and a merge-patch body
+/// naming every field of the registry's spec (required ones required), typed enterprise and observation bodies,
+/// and every error status on every operation (schemathesis checks the server keeps to it: .ci/api-contract.sh).
+#[tokio::test]
+async fn the_openapi_document_types_every_body_and_documents_every_status() {
+    let app = sqlite_app().await;
+    let v = openapi_document(&app).await;
+    let paths = v["paths"].as_object().unwrap();
+    assert!(!paths.contains_key("/api/v1/{registry}"));
+    let schemas = &v["components"]["schemas"];
+    for r in plantrack_app::registries::RegistryKind::ALL {
+        let list = &paths[&format!("/api/v1/{}", r.slug())];
+        let create_ref = list["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap();
+        let create = &schemas[create_ref.trim_start_matches("#/components/schemas/")];
+        let one = &paths[&format!("/api/v1/{}/{{id}}", r.slug())];
+        let patch_ref = one["put"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap();
+        let patch = &schemas[patch_ref.trim_start_matches("#/components/schemas/")];
+        for f in r.kind().fields() {
+            assert!(create["properties"][f.key].is_object(), "{} {}", r.slug(), f.key);
+            assert!(patch["properties"][f.key].is_object(), "{} {}", r.slug(), f.key);
+            let required = create["required"].as_array().unwrap().contains(&f.key.into());
+            assert_eq!(required, f.required, "{} {}", r.slug(), f.key);
+        }
+        assert_eq!(create["additionalProperties"], false);
+        let version = one["delete"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "version")
+            .unwrap();
+        assert_eq!(version["required"], true);
+    }
+    assert!(schemas["EnterpriseReport"]["properties"]["years"].is_object());
+    assert!(schemas["Observations"]["oneOf"].is_array());
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            if path == "/api/v1/openapi.json" {
+                continue;
+            }
+            for status in ["400", "401", "403", "422", "429", "500"] {
+                assert!(
+                    op["responses"][status].is_object(),
+                    "{method} {path} does not document {status}"
+                );
+            }
+        }
+    }
+    app.finish().await;
+}
