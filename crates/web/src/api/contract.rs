@@ -124,17 +124,10 @@ pub fn record_schema(kind: Kind, patch: bool) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in kind.fields() {
-        if patch {
-            props.insert(f.key.into(), value_schema(f, !f.required));
-            if f.required {
-                // Present or absent, never null: a required field cannot be cleared.
-                props.insert(f.key.into(), value_schema(f, true));
-            }
-        } else {
-            props.insert(f.key.into(), value_schema(f, f.required));
-            if f.required {
-                required.push(Value::String(f.key.into()));
-            }
+        // A required field is never null (a patch cannot clear it); only a create must name it.
+        props.insert(f.key.into(), value_schema(f, f.required));
+        if f.required && !patch {
+            required.push(Value::String(f.key.into()));
         }
     }
     if patch {
